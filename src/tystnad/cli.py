@@ -1,0 +1,138 @@
+"""The `tystnad` command: thin adapters over pipeline and report; errors become one line here."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from tystnad import __version__
+from tystnad.config import load_settings
+from tystnad.errors import ConfigError, TystnadError
+from tystnad.model import Seller, Skipped
+from tystnad.pipeline import scan as run_scan
+from tystnad.report import render_markdown, render_table, to_json
+
+RISK_HELP = (
+    "risk is the probability, as of --now, that the customer does not reply within 14 days; "
+    "for now it is estimated from timing alone (silence against the customer's own rhythm)."
+)
+
+
+def parse_seller(value: str) -> Seller:
+    items = [item.strip().lower().lstrip("@") for item in value.split(",") if item.strip()]
+    if not items:
+        raise ConfigError("--me needs at least one domain or address, e.g. --me saljab.se")
+    return Seller(
+        domains=frozenset(item for item in items if "@" not in item),
+        addresses=frozenset(item for item in items if "@" in item),
+    )
+
+
+def parse_now(value: str | None) -> datetime:
+    """"YYYY-MM-DD HH:MM" in the machine's zone unless an offset is given."""
+    if not value:
+        return datetime.now().astimezone()
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError as error:
+        raise ConfigError(f"--now {value!r}: expected \"YYYY-MM-DD HH:MM\" ({error})") from error
+    return moment if moment.tzinfo else moment.astimezone()
+
+
+class _Progress:
+    """A one-line counter on stderr, only when a person is watching it."""
+
+    def __init__(self) -> None:
+        self.shown = False
+
+    def __call__(self, count: int) -> None:
+        click.echo(f"\rreading mail… {count:,} messages", nl=False, err=True)
+        self.shown = True
+
+    def done(self) -> None:
+        if self.shown:
+            click.echo("\r" + " " * 40 + "\r", nl=False, err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="tystnad")
+@click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
+@click.pass_context
+def cli(context: click.Context, debug: bool) -> None:
+    """tystnad reads a seller's mail and says, per customer deal, whether the silence
+    is normal or a warning — and what to do next."""
+    context.obj = {"debug": debug}
+
+
+@cli.command(epilog=RISK_HELP)
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--me", required=True, help="Comma-separated domains or addresses of the seller's side.")
+@click.option("--now", "now_text", help='Analysis moment, "YYYY-MM-DD HH:MM" (default: now).')
+@click.option("--format", "output", type=click.Choice(["table", "json", "markdown"]),
+              default="table", show_default=True)
+@click.option("--workers", type=int, help="Processes that parse mail (default: CPU count).")
+def scan(sources: tuple[Path, ...], me: str, now_text: str | None, output: str,
+         workers: int | None) -> None:
+    """Scan SOURCES (.eml files, folders of them, mbox or mbox.gz files, Maildir folders)
+    and list every customer deal with where it stands in time."""
+    settings = load_settings(workers=workers)
+    progress = _Progress() if sys.stderr.isatty() else None
+    result = run_scan(
+        list(sources), seller=parse_seller(me), now=parse_now(now_text),
+        home_country=settings.country, home_zone=settings.timezone, workers=settings.workers,
+        on_skip=_warn_skipped, progress=progress,
+    )
+    if progress is not None:
+        progress.done()
+    if output == "json":
+        click.echo(json.dumps(to_json(result), ensure_ascii=False, indent=2))
+    elif output == "markdown":
+        click.echo(render_markdown(result), nl=False)
+    else:
+        click.echo(render_table(result))
+
+
+def _warn_skipped(skipped: Skipped) -> None:
+    click.echo(f"tystnad: skipped {skipped.origin}: {skipped.reason}", err=True)
+
+
+@cli.command()
+@click.argument("out", type=click.Path(path_type=Path))
+@click.option("--deals", default=40, show_default=True)
+@click.option("--messages", default=400, show_default=True)
+@click.option("--seed", default=1, show_default=True)
+@click.option("--now", "now_text", help='Mail ends before this moment (default: now).')
+@click.option("--format", "fmt", type=click.Choice(["mbox", "mbox.gz", "maildir", "eml"]),
+              default="mbox", show_default=True)
+def generate(out: Path, deals: int, messages: int, seed: int, now_text: str | None,
+             fmt: str) -> None:
+    """Write a realistic sample mailbox of Swedish and English sales conversations to OUT."""
+    from tystnad.sample import generate_mailbox
+
+    made = generate_mailbox(out, deals=deals, messages=messages, seed=seed,
+                            now=parse_now(now_text), fmt=fmt)
+    click.echo(f"wrote {made.messages} messages over {made.deals} deals to {made.path} "
+               f"(seller: {made.seller_domain})", err=True)
+
+
+def main() -> None:
+    debug = "--debug" in sys.argv[1:]
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("tystnad: interrupted", err=True)
+        sys.exit(130)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(error.exit_code)
+    except TystnadError as error:
+        if debug:
+            raise
+        click.echo(f"tystnad: error: {error}", err=True)
+        sys.exit(2)
+    except BrokenPipeError:
+        sys.exit(0)

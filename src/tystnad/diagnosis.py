@@ -1,0 +1,184 @@
+"""Deal -> Diagnosis: where each conversation stands in time, its risk, signals, reasons and MEDDICC."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from tystnad.addresses import country_of
+from tystnad.language import detect_language, languages
+from tystnad.model import (
+    Deal,
+    Diagnosis,
+    MeddiccElement,
+    MeddiccItem,
+    MeddiccState,
+    Message,
+    Rhythm,
+    Seller,
+    Status,
+    ThreadReport,
+    Timeline,
+)
+from tystnad.playbook import recommend
+from tystnad.signals import DealView, detect_signals
+from tystnad.timing import BusinessCalendar, calendar_for, learn_rhythm, reply_latencies
+
+__all__ = ["ScanContext", "diagnose", "deal_latencies", "timeline_of"]
+
+# "Far beyond the norm" for `ghosted`: this many times the silence threshold.
+GHOSTED_FACTOR = 2.0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScanContext:
+    seller: Seller
+    now: datetime
+    home_country: str  # the seller's own, for customers whose domain names no country
+    home_zone: str
+    mailbox_latencies: tuple[float, ...] = ()
+
+
+def _calendar(deal: Deal, context: ScanContext) -> BusinessCalendar:
+    country, zone = country_of(deal.organization, default=(context.home_country, context.home_zone))
+    return calendar_for(country, zone)
+
+
+def _messages(deal: Deal, now: datetime) -> list[Message]:
+    merged = {m.message_id: m for thread in deal.threads for m in thread.messages if m.date <= now}
+    return sorted(merged.values(), key=lambda m: (m.date, m.message_id))
+
+
+def deal_latencies(deal: Deal, context: ScanContext) -> list[float]:
+    """This customer's reply latencies in their business days, for the mailbox norm."""
+    messages = _messages(deal, context.now)
+    sides = [not context.seller.owns(m.sender) for m in messages]
+    return reply_latencies(messages, is_customer=sides, calendar=_calendar(deal, context))
+
+
+def timeline_of(
+    messages: Sequence[Message],
+    *,
+    seller: Seller,
+    calendar: BusinessCalendar,
+    rhythm: Rhythm,
+    now: datetime,
+) -> Timeline:
+    """Status and timing risk from who spoke last, how long ago, and auto-replies."""
+    last_inbound = last_outbound = None
+    waiting_since: datetime | None = None
+    unanswered = 0
+    return_day = None
+    for message in messages:
+        if seller.owns(message.sender):
+            last_outbound = message.date
+            if waiting_since is None:
+                waiting_since = message.date
+            unanswered += 1
+            return_day = None
+        elif message.is_answer:
+            last_inbound = message.date
+            waiting_since = None
+            unanswered = 0
+            return_day = None
+        elif message.return_date is not None:
+            return_day = message.return_date
+    if waiting_since is None:
+        stale = calendar.business_days_between(last_inbound, now) if last_inbound else 0.0
+        # The customer is waiting on the seller; the longer, the likelier they move on.
+        risk = _clamp(0.08 + 0.04 * max(stale - rhythm.median, 0.0))
+        return Timeline(status=Status.YOUR_MOVE, risk=risk, last_inbound=last_inbound,
+                        last_outbound=last_outbound, silence=0.0, unanswered=0)
+    silence = calendar.business_days_between(waiting_since, now)
+    if return_day is not None and return_day > now.astimezone(calendar.zone).date():
+        return Timeline(status=Status.WAITING, risk=_clamp(0.15 + 0.05 * (unanswered - 1)),
+                        last_inbound=last_inbound, last_outbound=last_outbound, silence=silence,
+                        unanswered=unanswered, waiting_until=return_day)
+    if return_day is not None:
+        back = datetime.combine(return_day, datetime.min.time(), tzinfo=calendar.zone)
+        silence = min(silence, calendar.business_days_between(back, now))
+    threshold = rhythm.silence_threshold
+    if silence <= threshold:
+        status = Status.WAITING
+    elif unanswered >= 2 and (
+        silence > GHOSTED_FACTOR * threshold
+        or _follow_up_ignored(messages, seller, calendar, rhythm, now)
+    ):
+        status = Status.GHOSTED
+    else:
+        status = Status.SILENT
+    return Timeline(status=status, risk=_timing_risk(silence, threshold, unanswered),
+                    last_inbound=last_inbound, last_outbound=last_outbound, silence=silence,
+                    unanswered=unanswered)
+
+
+def _follow_up_ignored(
+    messages: Sequence[Message], seller: Seller, calendar: BusinessCalendar, rhythm: Rhythm,
+    now: datetime,
+) -> bool:
+    """The seller's latest follow-up has itself gone unanswered beyond the customer's norm."""
+    last = next(m for m in reversed(messages) if seller.owns(m.sender))
+    return calendar.business_days_between(last.date, now) > rhythm.silence_threshold
+
+
+def _timing_risk(silence: float, threshold: float, unanswered: int) -> float:
+    """Interim risk from timing alone: even odds at the customer's silence threshold,
+    rising with each unanswered follow-up. Calibrated on real history in later work."""
+    ratio = silence / threshold if threshold else 0.0
+    return _clamp(1 / (1 + math.exp(-(1.2 * (ratio - 1) + 0.35 * (unanswered - 1)))))
+
+
+def _clamp(value: float) -> float:
+    return round(min(max(value, 0.02), 0.98), 2)
+
+
+def _language(deal: Deal, messages: Sequence[Message], seller: Seller, country: str) -> str:
+    """The customer's language, from their own words; else their country's; else the seller's."""
+    customer_text = "\n".join(
+        m.new_text for m in messages if not seller.owns(m.sender) and m.is_answer
+    )
+    found = detect_language(customer_text)
+    if found:
+        return found
+    for lang in languages():
+        if lang.country == country:
+            return lang.code
+    seller_text = "\n".join(m.new_text for m in messages if seller.owns(m.sender))
+    return detect_language(seller_text) or "en"
+
+
+def diagnose(deal: Deal, *, context: ScanContext) -> Diagnosis:
+    calendar = _calendar(deal, context)
+    messages = _messages(deal, context.now)
+    seller = context.seller
+    sides = [not seller.owns(m.sender) for m in messages]
+    rhythm = learn_rhythm(
+        reply_latencies(messages, is_customer=sides, calendar=calendar),
+        context.mailbox_latencies,
+    )
+    timeline = timeline_of(messages, seller=seller, calendar=calendar, rhythm=rhythm,
+                           now=context.now)
+    threads = tuple(
+        ThreadReport(
+            thread=thread,
+            timeline=timeline_of(
+                [m for m in thread.messages if m.date <= context.now], seller=seller,
+                calendar=calendar, rhythm=rhythm, now=context.now,
+            ),
+        )
+        for thread in deal.threads
+        if any(m.date <= context.now for m in thread.messages)
+    )
+    view = DealView(deal=deal, messages=tuple(messages), seller=seller, calendar=calendar,
+                    rhythm=rhythm, timeline=timeline, now=context.now)
+    signals = detect_signals(view)
+    language = _language(deal, messages, seller, calendar.country)
+    meddicc = tuple(MeddiccItem(element=element, state=MeddiccState.MISSING)
+                    for element in MeddiccElement)
+    diagnosis = Diagnosis(
+        deal=deal, language=language, country=calendar.country, rhythm=rhythm, timeline=timeline,
+        threads=threads, signals=signals, reasons=(), meddicc=meddicc, play=None,
+    )
+    return recommend(diagnosis, calendar=calendar, now=context.now)

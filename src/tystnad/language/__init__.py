@@ -1,0 +1,131 @@
+"""The one reader of language and mail-system data files; adding a language is adding a file."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+__all__ = ["Language", "MailSystems", "languages", "language", "mail_systems", "detect_language"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Language:
+    code: str
+    name: str
+    country: str
+    timezone: str
+    top_level_domains: tuple[str, ...]
+    detect_words: frozenset[str]
+    reply_prefixes: tuple[str, ...]
+    forward_prefixes: tuple[str, ...]
+    auto_reply_subjects: tuple[str, ...]
+    bounce_subjects: tuple[str, ...]
+    attribution_verbs: tuple[str, ...]
+    header_from: tuple[str, ...]
+    header_sent: tuple[str, ...]
+    header_to: tuple[str, ...]
+    header_cc: tuple[str, ...]
+    header_subject: tuple[str, ...]
+    separators: tuple[str, ...]
+    sign_offs: tuple[str, ...]
+    mobile_footers: tuple[str, ...]
+    auto_reply_phrases: tuple[str, ...]
+    return_on: tuple[str, ...]
+    away_until: tuple[str, ...]
+    months: dict[str, int]
+    weekdays: dict[str, int]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MailSystems:
+    free_mail_domains: frozenset[str]
+    public_suffixes_two_labels: frozenset[str]
+    bounce_senders: tuple[str, ...]
+    country_of_tld: dict[str, str]
+    timezone_of_country: dict[str, str]
+
+
+def _read(name: str) -> dict[str, Any]:
+    return tomllib.loads(resources.files(__package__).joinpath(name).read_text("utf-8"))
+
+
+def _language(data: dict[str, Any]) -> Language:
+    subject, quote, signature = data["subject"], data["quote"], data["signature"]
+    return Language(
+        code=data["code"],
+        name=data["name"],
+        country=data["country"],
+        timezone=data["timezone"],
+        top_level_domains=tuple(data["top_level_domains"]),
+        detect_words=frozenset(data["detect"]["words"]),
+        reply_prefixes=tuple(subject["reply_prefixes"]),
+        forward_prefixes=tuple(subject["forward_prefixes"]),
+        auto_reply_subjects=tuple(subject["auto_reply"]),
+        bounce_subjects=tuple(subject["bounce"]),
+        attribution_verbs=tuple(quote["attribution_verbs"]),
+        header_from=tuple(quote["header_from"]),
+        header_sent=tuple(quote["header_sent"]),
+        header_to=tuple(quote["header_to"]),
+        header_cc=tuple(quote["header_cc"]),
+        header_subject=tuple(quote["header_subject"]),
+        separators=tuple(quote["separators"]),
+        sign_offs=tuple(signature["sign_offs"]),
+        mobile_footers=tuple(signature["mobile"]),
+        auto_reply_phrases=tuple(data["auto_reply"]["phrases"]),
+        return_on=tuple(data["auto_reply"]["return_on"]),
+        away_until=tuple(data["auto_reply"]["away_until"]),
+        months=dict(data["dates"]["months"]),
+        weekdays=dict(data["dates"]["weekdays"]),
+    )
+
+
+@cache
+def languages() -> tuple[Language, ...]:
+    """Every language file beside this module, Swedish and English first."""
+    names = sorted(
+        entry.name
+        for entry in resources.files(__package__).iterdir()
+        if entry.name.endswith(".toml") and entry.name != "mailboxes.toml"
+    )
+    loaded = [_language(_read(name)) for name in names]
+    order = {"sv": 0, "en": 1}
+    return tuple(sorted(loaded, key=lambda lang: (order.get(lang.code, 2), lang.code)))
+
+
+def language(code: str) -> Language:
+    for candidate in languages():
+        if candidate.code == code:
+            return candidate
+    raise KeyError(code)
+
+
+@cache
+def mail_systems() -> MailSystems:
+    data = _read("mailboxes.toml")
+    return MailSystems(
+        free_mail_domains=frozenset(data["free_mail_domains"]),
+        public_suffixes_two_labels=frozenset(data["public_suffixes_two_labels"]),
+        bounce_senders=tuple(data["bounce_senders"]),
+        country_of_tld=dict(data["country_of_tld"]),
+        timezone_of_country=dict(data["timezone_of_country"]),
+    )
+
+
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def detect_language(text: str) -> str | None:
+    """The language whose common words the text uses most; None when it shows none.
+    Short function words decide: they are what a business mail cannot avoid."""
+    counts: dict[str, int] = {}
+    words = [word.casefold() for word in _WORD.findall(text)]
+    if not words:
+        return None
+    for lang in languages():
+        counts[lang.code] = sum(1 for word in words if word in lang.detect_words)
+    best = max(counts, key=lambda code: counts[code])
+    return best if counts[best] >= 2 else None

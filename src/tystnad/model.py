@@ -1,0 +1,271 @@
+"""Frozen domain values shared by every stage; SPEC's closed vocabularies as StrEnums."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    YOUR_MOVE = "your_move"
+    WAITING = "waiting"
+    SILENT = "silent"
+    GHOSTED = "ghosted"
+    PAUSED = "paused"
+    CLOSED = "closed"
+
+
+class SignalKind(StrEnum):
+    SILENCE_BEYOND_NORM = "silence_beyond_norm"
+    SLOWING_REPLIES = "slowing_replies"
+    SHRINKING_REPLIES = "shrinking_replies"
+    VAGUE_DEFERRAL = "vague_deferral"
+    EVENT_DEFERRAL = "event_deferral"
+    BROKEN_PROMISE = "broken_promise"
+    UNANSWERED_QUESTIONS = "unanswered_questions"
+    PROPOSAL_UNANSWERED = "proposal_unanswered"
+    SELLER_CHASING = "seller_chasing"
+    SINGLE_THREADED = "single_threaded"
+    NEEDS_APPROVAL = "needs_approval"
+    BUDGET_PRESSURE = "budget_pressure"
+    HESITATION = "hesitation"
+    INTERNAL_CHANGE = "internal_change"
+    NO_NEXT_STEP = "no_next_step"
+    GENERIC_OUTREACH = "generic_outreach"
+    OUT_OF_OFFICE = "out_of_office"
+    NEXT_STEP_AGREED = "next_step_agreed"
+    ENGAGED = "engaged"
+
+
+class Reason(StrEnum):
+    NO_MANDATE = "no_mandate"
+    BUDGET_GONE = "budget_gone"
+    DECISION_FEAR = "decision_fear"
+    INTERNAL_CHANGE = "internal_change"
+    UNCLEAR_NEXT_STEP = "unclear_next_step"
+    LOW_RELEVANCE = "low_relevance"
+
+
+class PlayKind(StrEnum):
+    REPLY_NOW = "reply_now"
+    WAIT = "wait"
+    PROPOSE_NEXT_STEP = "propose_next_step"
+    HONEST_CHECKIN = "honest_checkin"
+    REDUCE_SCOPE = "reduce_scope"
+    OFFER_PAUSE = "offer_pause"
+    ASK_WHAT_IT_TAKES = "ask_what_it_takes"
+    FIND_DECISION_OWNER = "find_decision_owner"
+    REBUILD_RELEVANCE = "rebuild_relevance"
+    LET_GO = "let_go"
+
+
+class MeddiccElement(StrEnum):
+    METRICS = "metrics"
+    ECONOMIC_BUYER = "economic_buyer"
+    DECISION_CRITERIA = "decision_criteria"
+    DECISION_PROCESS = "decision_process"
+    IDENTIFY_PAIN = "identify_pain"
+    CHAMPION = "champion"
+    COMPETITION = "competition"
+
+
+class MeddiccState(StrEnum):
+    CONFIRMED = "confirmed"
+    WEAK = "weak"
+    MISSING = "missing"
+
+
+class Side(StrEnum):
+    """Which side of the deal wrote a message."""
+
+    SELLER = "seller"
+    CUSTOMER = "customer"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RawMessage:
+    """The bytes of one message as a source holds them, and where they came from."""
+
+    data: bytes
+    origin: str  # a file path, or "path#N" for the N-th message of an mbox
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Skipped:
+    """A message that could not be read; the scan goes on without it."""
+
+    origin: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Address:
+    email: str  # lower-cased
+    name: str = ""
+
+    @property
+    def domain(self) -> str:
+        return self.email.rpartition("@")[2]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Message:
+    """One mail message, decoded; `clean` fills in the parts after `body`."""
+
+    message_id: str
+    origin: str
+    date: datetime  # aware
+    sender: Address
+    to: tuple[Address, ...] = ()
+    cc: tuple[Address, ...] = ()
+    subject: str = ""
+    in_reply_to: str | None = None
+    references: tuple[str, ...] = ()
+    body: str = ""
+    attachments: tuple[str, ...] = ()
+    content_hash: str = ""
+    is_auto_reply: bool = False
+    is_bounce: bool = False
+    defects: tuple[str, ...] = ()
+    # Filled by clean():
+    is_cleaned: bool = False
+    new_text: str = ""
+    signature: str = ""
+    quoted: str = ""
+    return_date: date | None = None
+
+    @property
+    def recipients(self) -> tuple[Address, ...]:
+        return self.to + self.cc
+
+    @property
+    def is_answer(self) -> bool:
+        """Auto-replies and bounces are never an answer from a person."""
+        return not (self.is_auto_reply or self.is_bounce)
+
+    def without_history(self) -> Message:
+        """Drop the full body and quoted history once cleaned: later stages read
+        only new text and signature, and a large mailbox must fit in memory."""
+        return replace(self, body="", quoted="")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Evidence:
+    message_id: str
+    quote: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Signal:
+    kind: SignalKind
+    evidence: Evidence | None
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Thread:
+    id: str  # the root message-id
+    subject: str
+    messages: tuple[Message, ...]  # by date, oldest first
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Deal:
+    organization: str
+    contacts: tuple[Address, ...]
+    threads: tuple[Thread, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Seller:
+    """The seller's side, from `--me`: whole domains (and their subdomains) and single addresses."""
+
+    domains: frozenset[str]
+    addresses: frozenset[str] = frozenset()
+
+    def owns(self, address: Address) -> bool:
+        if address.email in self.addresses:
+            return True
+        domain = address.domain
+        return any(domain == own or domain.endswith("." + own) for own in self.domains)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Rhythm:
+    """How fast this customer usually answers, in business days, and where that came from."""
+
+    median: float
+    samples: int
+    source: str  # "customer", "mailbox" or "default"
+
+    @property
+    def silence_threshold(self) -> float:
+        """Beyond this the silence is no longer normal for them: three times their usual
+        pace, at least two days more than it, never under three business days."""
+        return max(3 * self.median, self.median + 2, 3.0)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Timeline:
+    """Where one conversation stands in time as of `now`."""
+
+    status: Status
+    risk: float
+    last_inbound: datetime | None
+    last_outbound: datetime | None
+    silence: float  # business days the seller has waited (0 when it is the seller's move)
+    unanswered: int  # seller messages since the customer's last answer
+    waiting_until: date | None = None  # an out-of-office return day not yet come
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ThreadReport:
+    thread: Thread
+    timeline: Timeline
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MeddiccItem:
+    element: MeddiccElement
+    state: MeddiccState
+    evidence: Evidence | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReasonScore:
+    reason: Reason
+    score: float
+    evidence: tuple[Evidence, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Draft:
+    language: str
+    to: tuple[str, ...]
+    subject: str
+    body: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Play:
+    kind: PlayKind
+    why: str
+    send_on: date | None
+    draft: Draft | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Diagnosis:
+    """Everything tystnad concludes about one deal; renderers only format this."""
+
+    deal: Deal
+    language: str
+    country: str
+    rhythm: Rhythm
+    timeline: Timeline
+    threads: tuple[ThreadReport, ...]
+    signals: tuple[Signal, ...]
+    reasons: tuple[ReasonScore, ...]
+    meddicc: tuple[MeddiccItem, ...]
+    play: Play | None

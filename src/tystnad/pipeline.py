@@ -1,0 +1,159 @@
+"""Composes the stages: sources -> parse -> clean -> threads -> deals -> diagnosis. The only place
+that knows their order; parsing and cleaning run in worker processes, in bounded batches."""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from multiprocessing.pool import AsyncResult
+from pathlib import Path
+
+from tystnad.clean import clean
+from tystnad.diagnosis import ScanContext, deal_latencies, diagnose
+from tystnad.model import Diagnosis, Message, RawMessage, Seller, Skipped, Status
+from tystnad.parse import UnreadableMessage, parse
+from tystnad.sources import open_sources
+from tystnad.threads import build_threads, group_deals
+
+__all__ = ["ScanResult", "read_messages", "scan", "urgency"]
+
+BATCH = 250  # messages handed to a worker at once
+# Below this many messages a process pool costs more than it saves.
+POOL_THRESHOLD = 400
+
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScanResult:
+    now: datetime
+    diagnoses: tuple[Diagnosis, ...]  # most urgent first
+    skipped: tuple[Skipped, ...]
+    messages: int  # distinct messages read
+    duplicates: int  # copies of a message already read (Inbox and Sent, two exports)
+
+
+def read_one(raw: RawMessage) -> Message | Skipped:
+    """Parse and clean one message. The one broad guard in tystnad: one broken message
+    must never stop a mailbox scan, whatever it breaks inside the stdlib."""
+    try:
+        return clean(parse(raw)).without_history()
+    except UnreadableMessage as error:
+        return Skipped(origin=raw.origin, reason=str(error))
+    except Exception as error:  # noqa: BLE001
+        return Skipped(origin=raw.origin, reason=f"unreadable ({type(error).__name__}: {error})")
+
+
+def _read_batch(batch: list[RawMessage]) -> list[Message | Skipped]:
+    return [read_one(raw) for raw in batch]
+
+
+def _batches(items: Iterable[RawMessage | Skipped]) -> Iterator[list[RawMessage | Skipped]]:
+    batch: list[RawMessage | Skipped] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def read_messages(paths: list[Path], *, workers: int) -> Iterator[Message | Skipped]:
+    """Messages in source order. With workers > 1, batches go to a process pool with at most
+    a few batches in flight, so memory holds a bounded window of raw mail, not the mailbox."""
+    stream = _batches(open_sources(paths))
+    first = next(stream, None)
+    if first is None:
+        return
+    if workers <= 1 or len(first) < BATCH:
+        yield from _inline(first)
+        for batch in stream:
+            yield from _inline(batch)
+        return
+    context = multiprocessing.get_context("fork")
+    with context.Pool(workers) as pool:
+        pending: deque[tuple[list[Skipped], AsyncResult[list[Message | Skipped]]]] = deque()
+
+        def submit(batch: list[RawMessage | Skipped]) -> None:
+            raws = [item for item in batch if isinstance(item, RawMessage)]
+            skips = [item for item in batch if isinstance(item, Skipped)]
+            pending.append((skips, pool.apply_async(_read_batch, (raws,))))
+
+        submit(first)
+        for batch in stream:
+            submit(batch)
+            while len(pending) >= 2 * workers + 1:
+                yield from _collect(pending.popleft())
+        while pending:
+            yield from _collect(pending.popleft())
+
+
+def _inline(batch: list[RawMessage | Skipped]) -> Iterator[Message | Skipped]:
+    for item in batch:
+        yield item if isinstance(item, Skipped) else read_one(item)
+
+
+def _collect(
+    entry: tuple[list[Skipped], AsyncResult[list[Message | Skipped]]],
+) -> Iterator[Message | Skipped]:
+    skips, result = entry
+    yield from skips
+    yield from result.get()
+
+
+_ORDER = {Status.YOUR_MOVE: 0, Status.SILENT: 1, Status.GHOSTED: 2, Status.WAITING: 3,
+          Status.PAUSED: 4, Status.CLOSED: 5}
+
+
+def urgency(diagnosis: Diagnosis) -> tuple[int, float, str]:
+    """Most urgent first: the seller's own debts, then silences still worth a mail, then the rest."""
+    timeline = diagnosis.timeline
+    rank = _ORDER[timeline.status]
+    if timeline.status is Status.YOUR_MOVE and timeline.last_inbound is not None:
+        weight = -timeline.last_inbound.timestamp() / 1e10  # the oldest unanswered first
+    else:
+        weight = -timeline.risk
+    return rank, weight, diagnosis.deal.organization
+
+
+def scan(
+    paths: list[Path],
+    *,
+    seller: Seller,
+    now: datetime,
+    home_country: str,
+    home_zone: str,
+    workers: int = 1,
+    on_skip: Callable[[Skipped], None] | None = None,
+    progress: Progress | None = None,
+) -> ScanResult:
+    messages: dict[str, Message] = {}
+    skipped: list[Skipped] = []
+    duplicates = 0
+    for count, item in enumerate(read_messages(paths, workers=workers), start=1):
+        if progress is not None and count % 1000 == 0:
+            progress(count)
+        if isinstance(item, Skipped):
+            skipped.append(item)
+            if on_skip is not None:
+                on_skip(item)
+            continue
+        if item.date > now:
+            continue  # written after the analysis moment: not known yet
+        if item.message_id in messages:
+            duplicates += 1
+            continue
+        messages[item.message_id] = item
+    threads = build_threads(messages.values(), seller=seller)
+    deals = group_deals(threads, seller=seller)
+    context = ScanContext(seller=seller, now=now, home_country=home_country, home_zone=home_zone)
+    latencies = tuple(latency for deal in deals for latency in deal_latencies(deal, context))
+    context = ScanContext(seller=seller, now=now, home_country=home_country, home_zone=home_zone,
+                          mailbox_latencies=latencies)
+    diagnoses = sorted((diagnose(deal, context=context) for deal in deals), key=urgency)
+    return ScanResult(now=now, diagnoses=tuple(diagnoses), skipped=tuple(skipped),
+                      messages=len(messages), duplicates=duplicates)

@@ -1,0 +1,42 @@
+"""Verbatim quotes: the shortest whole sentence of a message's new text that shows a point."""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["sentences", "first_sentence", "sentence_around"]
+
+_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)", re.MULTILINE)
+_GREETING = re.compile(r"^(?:hej|hi|hello|dear|hallo|hei|god morgon|good morning)\b[^.!?\n]{0,40}$",
+                       re.IGNORECASE)
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence, trimmed; offsets point into `text` so quotes stay verbatim."""
+    spans = []
+    for match in _SENTENCE.finditer(text):
+        start, end = match.start(), match.end()
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            spans.append((start, end))
+    return spans
+
+
+def first_sentence(text: str, *, limit: int = 160) -> str:
+    """The first sentence that is not a greeting ("Hej Anna,")."""
+    for start, end in sentences(text):
+        piece = text[start:end]
+        if _GREETING.match(piece.rstrip(",")) or len(piece) < 3:
+            continue
+        return piece[:limit].rstrip()
+    return text.strip()[:limit].rstrip()
+
+
+def sentence_around(text: str, position: int, *, limit: int = 200) -> str:
+    for start, end in sentences(text):
+        if start <= position < end:
+            return text[start:end][:limit].rstrip()
+    return first_sentence(text, limit=limit)
