@@ -53,10 +53,11 @@ def _patterns() -> _Patterns:
     separators = alternatives({sep for lang in langs for sep in lang.separators})
     return _Patterns(
         # "On Tue, Jan 13, 2026 at 9:05 AM Erik <e@x> wrote:" / "Den 2026-01-13 kl. 09:05, skrev Erik:"
-        attribution=re.compile(rf"^\s*\S.{{0,300}}\b(?:{verbs})\b.{{0,200}}:\s*$", re.IGNORECASE),
+        # Searched only in lines that end with ":", so no pattern here can backtrack badly.
+        attribution=re.compile(rf"\b(?:{verbs})\b", re.IGNORECASE),
         header_from=re.compile(rf"^\s*\*?(?:{from_fields})\s*:\*?\s*\S", re.IGNORECASE),
         header_any=re.compile(rf"^\s*\*?(?:{all_fields})\s*:", re.IGNORECASE),
-        separator=re.compile(rf"^\s*[-_=*> ]*\s*(?:{separators})\b.*$", re.IGNORECASE),
+        separator=re.compile(rf"[\s\-_=*>]*(?:{separators})\b", re.IGNORECASE),
         sign_offs=frozenset(
             _sign_off_key(sign_off) for lang in langs for sign_off in lang.sign_offs
         ),
@@ -172,16 +173,20 @@ def _has_date_field(window: list[str], patterns: _Patterns) -> bool:
 
 def _attribution_end(lines: list[str], index: int, patterns: _Patterns) -> int | None:
     """Index of the attribution's last line: one line, or two when a client wrapped it."""
-    line = lines[index]
-    if len(line) < 400 and patterns.attribution.match(line) and _names_someone(line):
-        return index
+    line = lines[index].rstrip()
+    if len(line) > 400:
+        return None
+    if line.endswith(":"):
+        if patterns.attribution.search(line) and _names_someone(line):
+            return index
+        return None
     if index + 1 < len(lines):
-        joined = line.rstrip() + " " + lines[index + 1].strip()
+        following = lines[index + 1].strip()
+        joined = line + " " + following
         if (
-            not line.rstrip().endswith(":")
-            and lines[index + 1].rstrip().endswith(":")
-            and len(lines[index + 1]) < 120
-            and patterns.attribution.match(joined)
+            following.endswith(":")
+            and len(following) < 120
+            and patterns.attribution.search(joined)
             and _names_someone(joined)
         ):
             return index + 1

@@ -90,7 +90,10 @@ def find_dates(text: str, *, reference: date) -> list[DateMention]:
         add(match.start(), match.end(), _resolve(day, month, match[3], reference))
     for match in _WEEK.finditer(text):
         add(match.start(), match.end(), _week_monday(int(match[1]), reference))
+    explicit_starts = [mention.start for mention in found]
     for match in names.weekday.finditer(text):
+        if any(0 <= start - match.end() <= 8 for start in explicit_starts):
+            continue  # "onsdag 7 januari", "Monday, March 2nd": the date decides
         weekday = names.weekdays[match[1].casefold()]
         ahead = (weekday - reference.weekday()) % 7 or 7
         add(match.start(), match.end(), reference + timedelta(days=ahead))

@@ -133,7 +133,9 @@ def _date(email_message: EmailMessage) -> tuple[datetime, str | None]:
             parsed = _parse_date(match.group(1))
             if parsed is not None:
                 return parsed, "Date missing or broken; taken from Received"
-    raise UnreadableMessage("no readable Date header and no Received header with a date")
+    value = _WHITESPACE.sub(" ", str(email_message.get("Date", ""))).strip()[:40]
+    problem = f"Date {value!r} is not a usable date" if value else "no Date header"
+    raise UnreadableMessage(f"{problem}, and no Received header with a date")
 
 
 def _parse_date(value: object) -> datetime | None:

@@ -132,6 +132,8 @@ def scan(
     progress: Progress | None = None,
 ) -> ScanResult:
     messages: dict[str, Message] = {}
+    # Some exports give each folder's copy its own Message-ID; the content tells them apart.
+    contents: set[str] = set()
     skipped: list[Skipped] = []
     duplicates = 0
     for count, item in enumerate(read_messages(paths, workers=workers), start=1):
@@ -144,10 +146,11 @@ def scan(
             continue
         if item.date > now:
             continue  # written after the analysis moment: not known yet
-        if item.message_id in messages:
+        if item.message_id in messages or item.content_hash in contents:
             duplicates += 1
             continue
         messages[item.message_id] = item
+        contents.add(item.content_hash)
     threads = build_threads(messages.values(), seller=seller)
     deals = group_deals(threads, seller=seller)
     context = ScanContext(seller=seller, now=now, home_country=home_country, home_zone=home_zone)
