@@ -7,7 +7,7 @@ from functools import cache
 from tystnad.language import languages, mail_systems
 from tystnad.model import Address
 
-__all__ = ["organization_of", "is_free_mail", "country_of", "timezone_of"]
+__all__ = ["organization_of", "is_free_mail", "country_of"]
 
 
 def is_free_mail(address: Address) -> bool:

@@ -263,9 +263,9 @@ def _is_sign_off(stripped: str, patterns: _Patterns) -> bool:
     # "Mvh Anna", "Best, John", "Thanks, Anna": a sign-off and a name on one line.
     words = key.replace(",", " ").split()
     for size in (3, 2, 1):
-        if len(words) > size and len(words) - size <= 2:
-            if " ".join(words[:size]) in patterns.sign_offs and stripped[0].isupper():
-                return not _PROSE_END.search(stripped)
+        fits = len(words) > size and len(words) - size <= 2
+        if fits and " ".join(words[:size]) in patterns.sign_offs and stripped[0].isupper():
+            return not _PROSE_END.search(stripped)
     return False
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
@@ -133,7 +134,8 @@ class Message:
     new_text: str = ""
     signature: str = ""
     quoted: str = ""
-    return_date: date | None = None
+    # `date` is a field here, so the annotation must not use the bare name.
+    return_date: dt.date | None = None
 
     @property
     def recipients(self) -> tuple[Address, ...]:

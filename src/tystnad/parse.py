@@ -193,7 +193,9 @@ def _part_text(part: EmailMessage) -> str:
 
 def decode_bytes(data: bytes, charset: str | None) -> str:
     """Declared charset, trusted only as far as it is plausible: valid UTF-8 wins over a
-    single-byte label, latin-1 labels read as windows-1252, unknown labels guessed."""
+    single-byte label, latin-1 labels read as windows-1252, and an unknown label is read as
+    UTF-8, else windows-1252 — the two encodings European business mail is written in.
+    (Statistical detection guessed Arabic for short Swedish words in our tests.)"""
     if data.isascii():
         return data.decode("ascii")
     label = (charset or "").strip().strip('"').lower()
@@ -214,12 +216,7 @@ def decode_bytes(data: bytes, charset: str | None) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        pass
-    if not label:
-        guessed = _guess(data)
-        if guessed is not None:
-            return guessed
-    return _cp1252(data)
+        return _cp1252(data)
 
 
 def _cp1252(data: bytes) -> str:
@@ -228,13 +225,6 @@ def _cp1252(data: bytes) -> str:
         return data.decode("cp1252")
     except UnicodeDecodeError:
         return data.decode("latin-1")
-
-
-def _guess(data: bytes) -> str | None:
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data).best()
-    return None if best is None else str(best)
 
 
 def _has_auto_reply_headers(email_message: EmailMessage) -> bool:

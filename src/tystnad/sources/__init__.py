@@ -8,7 +8,7 @@ from pathlib import Path
 
 from tystnad.errors import SourceUnavailable
 from tystnad.model import RawMessage, Skipped
-from tystnad.sources.eml import read_eml_folder, read_eml_file
+from tystnad.sources.eml import read_eml_file, read_eml_folder
 from tystnad.sources.maildir import is_maildir, read_maildir
 from tystnad.sources.mbox import looks_like_mbox, read_mbox
 
@@ -22,7 +22,7 @@ def open_source(path: Path) -> Iterator[RawMessage | Skipped]:
     if path.is_dir():
         if is_maildir(path):
             return read_maildir(path)
-        return read_eml_folder(path)
+        return read_eml_folder(path, read_other=open_source)
     if path.suffix == ".gz":
         return read_mbox(path, opener=gzip.open)
     if path.suffix.lower() == ".eml":

@@ -1,0 +1,40 @@
+# tystnad — the two commands a newcomer needs are `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO := demo
+DEMO_NOW := 2026-03-20 09:00
+
+.PHONY: install demo test lint bench clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "tystnad needs Python 3.11 or newer (found: $$($(PYTHON) -V))"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+# A realistic sample mailbox of Swedish and English deals, scanned as a seller would on a Monday.
+demo: $(STAMP)
+	@rm -rf $(DEMO) && mkdir -p $(DEMO)
+	$(BIN)/tystnad generate $(DEMO)/mailbox.mbox --deals 40 --messages 400 --seed 7 --now "$(DEMO_NOW)"
+	$(BIN)/tystnad scan $(DEMO)/mailbox.mbox --me norrsken.se --now "$(DEMO_NOW)"
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
+
+# Messages per second and peak memory at two sizes, and on the real Enron mailboxes.
+bench: $(STAMP)
+	$(BIN)/python bench/scan_bench.py
+
+clean:
+	rm -rf $(VENV) $(DEMO) bench/out .pytest_cache .mypy_cache .ruff_cache
