@@ -1,0 +1,142 @@
+"""`make bench`: messages per second and peak memory of `tystnad scan --format json`.
+
+Two generated mailboxes (10,000 messages over 500 deals, and 100,000 over 5,000) show how
+speed and memory grow with size; the real Enron mailboxes in ../shared/data/enron (all
+fifteen people at once) show it on mail nobody here wrote. Each run is timed as a whole
+command; peak memory is the largest sum of RSS over the process tree (workers included),
+sampled every 20 ms. Medians of several runs are quoted: the machines are noisy.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+ENRON = ROOT.parent / "shared" / "data" / "enron"
+TYSTNAD = [sys.executable, "-m", "tystnad"]
+NOW = "2026-03-20 09:00"
+SIZES = [(10_000, 500), (100_000, 5_000)]
+RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+
+
+def tree_rss_kib(root: int) -> int:
+    """RSS of `root` and all its descendants, from /proc."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry)] = int(fields[1])
+        rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE") // 1024
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack.extend(child for child, parent in parents.items() if parent == pid)
+    return total
+
+
+def measure(command: list[str]) -> tuple[float, int, str]:
+    """(seconds, peak KiB over the tree, stdout)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, stdout=out, stderr=err)
+        peak = 0
+        while process.poll() is None:
+            peak = max(peak, tree_rss_kib(process.pid))
+            time.sleep(0.02)
+        seconds = time.perf_counter() - start
+        out.seek(0)
+        err.seek(0)
+        if process.returncode != 0:
+            raise SystemExit(f"failed: {' '.join(command)}\n{err.read().decode()[-2000:]}")
+        return seconds, peak, out.read().decode()
+
+
+def generated(messages: int, deals: int) -> Path:
+    path = OUT / f"generated-{messages}-{deals}.mbox"
+    if not path.exists():
+        OUT.mkdir(parents=True, exist_ok=True)
+        subprocess.run([*TYSTNAD, "generate", str(path), "--messages", str(messages), "--deals",
+                        str(deals), "--seed", "11", "--now", NOW], check=True)
+    return path
+
+
+def bench_scan(label: str, sources: list[Path], me: str, now: str) -> dict[str, object]:
+    command = [*TYSTNAD, "scan", *map(str, sources), "--me", me, "--now", now, "--format", "json"]
+    runs = [measure(command) for _ in range(RUNS)]
+    document = json.loads(runs[-1][2])
+    read = document["messages"] + document["duplicates"] + len(document["skipped"])
+    seconds = statistics.median(run[0] for run in runs)
+    peak = statistics.median(run[1] for run in runs)
+    row = {
+        "mailbox": label,
+        "messages_read": read,
+        "distinct_messages": document["messages"],
+        "deals": len(document["deals"]),
+        "median_seconds": round(seconds, 2),
+        "messages_per_second": round(read / seconds),
+        "peak_rss_mib": round(peak / 1024),
+        "skipped": len(document["skipped"]),
+        "skipped_reasons": Counter(s["reason"].split(",")[0][:60] for s in document["skipped"]),
+    }
+    print(f"{label:34s} {read:>8,} msgs {seconds:7.2f} s {row['messages_per_second']:>7,} msg/s "
+          f"peak {row['peak_rss_mib']:>5} MiB  deals {row['deals']:>6,}  skipped {row['skipped']}",
+          flush=True)
+    return row
+
+
+def enron_addresses() -> str:
+    """Each person's own addresses: the From of their sent folders (several spellings)."""
+    from tystnad.model import RawMessage
+    from tystnad.parse import parse
+    from tystnad.sources import open_source
+
+    found: set[str] = set()
+    for path in sorted(ENRON.glob("*.mbox.gz")):
+        folder = path.name.split(".")[2]
+        if folder not in ("sent", "sent_items", "_sent_mail"):
+            continue
+        for raw in open_source(path):
+            if isinstance(raw, RawMessage):
+                try:
+                    found.add(parse(raw).sender.email)
+                except ValueError:
+                    continue
+    return ",".join(sorted(found))
+
+
+def main() -> None:
+    rows = []
+    print(f"tystnad scan --format json, median of {RUNS} runs, {os.cpu_count()} cores", flush=True)
+    for messages, deals in SIZES:
+        rows.append(bench_scan(f"generated {messages:,} msgs / {deals:,} deals",
+                               [generated(messages, deals)], "norrsken.se", NOW))
+    if ENRON.is_dir():
+        me = enron_addresses()
+        rows.append(bench_scan("enron, 15 people at once", sorted(ENRON.glob("*.mbox.gz")), me,
+                               "2002-12-31 00:00"))
+        print("  enron skipped:", dict(rows[-1]["skipped_reasons"]))  # type: ignore[call-overload]
+    else:
+        print("enron: ../shared/data/enron not present, skipped")
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "scan.json").write_text(json.dumps(rows, indent=2, default=dict))
+    print(f"written {OUT / 'scan.json'}")
+
+
+if __name__ == "__main__":
+    main()
