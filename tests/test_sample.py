@@ -268,7 +268,13 @@ def test_auto_replies_attachments_html_only(sample: list[Rendered], parsed: list
         if p.get_content_type() == "application/pdf"
     ]
     assert pdfs and all(isinstance(b, bytes) and b.startswith(b"%PDF-") for b in pdfs)
-    html_only = [m for m in parsed if m.get_content_type() == "text/html"]
+    html_only = [
+        part
+        for m in parsed
+        if not any(p.get_content_type() == "text/plain" for p in m.walk())
+        for part in m.walk()
+        if part.get_content_type() == "text/html"
+    ]
     assert html_only
     payloads = [p.get_payload(decode=True) for p in html_only]
     html = b"".join(p for p in payloads if isinstance(p, bytes))
@@ -385,3 +391,14 @@ def test_output_grows_with_size_and_memory_stays_small(tmp_path: Path) -> None:
     tracemalloc.stop()
     # Only the open deals' state is held, never the mailbox written so far.
     assert peak < size / 5
+
+
+def test_worker_processes_give_the_same_messages() -> None:
+    def run(workers: int) -> list[bytes]:
+        stream = iter_messages(deals=60, messages=900, seed=12, now=NOW, workers=workers)
+        return [m.data for m in stream]
+
+    assert run(1) == run(3)
+    stream = iter_messages(deals=60, messages=900, seed=12, now=NOW, workers=2)
+    next(stream)
+    stream.close()  # stopping early must not leave workers behind or hang

@@ -85,18 +85,8 @@ class Org:
 
 _TRANSLIT = str.maketrans({"ø": "o", "Ø": "o", "æ": "ae", "Æ": "ae", "ß": "ss", "'": "", "’": ""})
 
-_EU_HOSTS = (
-    "AM0PR",
-    "AM9PR",
-    "DB9PR",
-    "VI1PR",
-    "HE1PR",
-    "GV1PR",
-    "PA4PR",
-    "DU0PR",
-    "AS8PR",
-    "DB8PR",
-)
+# Exchange Online mailbox-server name stems, as seen in real Message-IDs.
+_EU_HOSTS = ("AM0PR", "AM9PR", "DB9PR", "VI1PR", "HE1PR", "GV1PR", "PA4PR", "DU0PR", "AS8PR")
 _US_HOSTS = ("BN8PR", "CH0PR", "DM6PR", "SJ0PR", "MN2PR", "PH0PR")
 
 
@@ -213,7 +203,7 @@ def make_person(
     display = f"{last}, {first}" if org.display_style == 1 else f"{first} {last}"
     if not org.private and rng.random() < 0.04:
         display = ""
-    phone = _digits(market.phone, rng)
+    phone = _digits(rng.choice(market.phones), rng)
     formal = rng.choice(lex.pool("signoff_formal"))
     signature: tuple[str, ...]
     if org.private:

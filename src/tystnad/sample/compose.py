@@ -31,28 +31,23 @@ def _r(greet: str, p: float, style: str, *paras: _Para, bullets: bool = False) -
 
 
 _GC, _GS = "greet_customer", "greet_seller"
+# fmt: off
 _RECIPES: dict[Kind, _Recipe] = {
     Kind.OPEN: _r(
-        _GC,
-        1.0,
-        "formal",
-        (("open_intro", 1, 1, 1),),
-        (("open_value", 1, 2, 3),),
+        _GC, 1.0, "formal",
+        (("open_intro", 1, 1, 2),),
+        (("open_value", 1, 2, 3), ("seller_detail", 0.7, 1, 1)),
         (("open_cta", 1, 1, 1),),
     ),
     Kind.S_REPLY: _r(
-        _GC,
-        0.9,
-        "formal",
+        _GC, 0.9, "formal",
         (("seller_ack", 0.8, 1, 1),),
-        (("seller_answer", 1, 1, 3),),
-        (("seller_next", 0.6, 1, 1),),
+        (("seller_answer", 1, 1, 3), ("seller_detail", 0.6, 1, 1)),
+        (("seller_next", 0.7, 1, 1),),
     ),
     Kind.S_PROPOSAL: _r(
-        _GC,
-        1.0,
-        "formal",
-        (("proposal_lead", 1, 1, 1),),
+        _GC, 1.0, "formal",
+        (("proposal_lead", 1, 1, 1), ("seller_detail", 0.5, 1, 1)),
         (("proposal_outro", 1, 1, 1),),
         bullets=True,
     ),
@@ -60,12 +55,10 @@ _RECIPES: dict[Kind, _Recipe] = {
         _GC, 0.6, "casual", (("seller_confirm", 1, 1, 1), ("seller_confirm_extra", 0.6, 1, 1))
     ),
     Kind.S_RECAP: _r(
-        _GC,
-        1.0,
-        "formal",
+        _GC, 1.0, "formal",
         (("recap_intro", 1, 1, 1),),
-        (("recap_body", 1, 2, 3),),
-        (("seller_next", 0.5, 1, 1),),
+        (("recap_body", 1, 2, 3), ("seller_detail", 0.5, 1, 1)),
+        (("seller_next", 0.6, 1, 1),),
     ),
     Kind.S_ACK_VAGUE: _r(_GC, 0.8, "casual", (("ack_vague", 1, 1, 1),)),
     Kind.S_ACK_EVENT: _r(_GC, 0.8, "casual", (("ack_event", 1, 1, 1),)),
@@ -76,62 +69,67 @@ _RECIPES: dict[Kind, _Recipe] = {
     ),
     Kind.S_FORWARD: _r("", 0.0, "formal", (("seller_forward", 1, 1, 1),)),
     Kind.S_NEWTOPIC: _r(
-        _GC, 1.0, "formal", (("seller_answer", 1, 2, 2),), (("seller_next", 1, 1, 1),)
+        _GC, 1.0, "formal",
+        (("seller_answer", 1, 1, 2), ("seller_detail", 1, 1, 1)),
+        (("seller_next", 1, 1, 1),),
     ),
     Kind.C_REPLY: _r(
-        _GS,
-        0.8,
-        "formal",
+        _GS, 0.8, "formal",
         (("cust_thanks", 0.6, 1, 1), ("cust_interest", 0.5, 1, 1)),
-        (("cust_context", 1, 1, 3),),
-        (("cust_close", 0.4, 1, 1),),
+        (("cust_context", 1, 1, 2), ("cust_detail", 0.8, 1, 2)),
+        (("cust_question", 0.3, 1, 1), ("cust_close", 0.4, 1, 1)),
     ),
     Kind.C_QUESTION: _r(
-        _GS,
-        0.8,
-        "formal",
-        (("cust_thanks", 0.5, 1, 1), ("cust_context", 0.5, 1, 1)),
+        _GS, 0.8, "formal",
+        (("cust_thanks", 0.5, 1, 1), ("cust_context", 0.5, 1, 1), ("cust_detail", 0.6, 1, 1)),
         (("cust_question", 1, 1, 3),),
         (("cust_close", 0.3, 1, 1),),
     ),
     Kind.C_NEXT: _r(
-        _GS,
-        0.7,
-        "casual",
+        _GS, 0.7, "casual",
         (("cust_thanks", 0.5, 1, 1), ("cust_next", 1, 1, 1)),
+        (("cust_detail", 0.4, 1, 1),),
         (("cust_close", 0.3, 1, 1),),
     ),
     Kind.C_SHORT: _r(_GS, 0.3, "short", (("cust_short", 1, 1, 1),)),
-    Kind.C_VAGUE: _r(_GS, 0.7, "casual", (("cust_thanks", 0.4, 1, 1), ("cust_vague", 1, 1, 1))),
+    Kind.C_VAGUE: _r(
+        _GS, 0.7, "casual",
+        (("cust_thanks", 0.4, 1, 1), ("cust_vague", 1, 1, 1)),
+        (("cust_detail", 0.3, 1, 1), ("cust_close", 0.3, 1, 1)),
+    ),
     Kind.C_EVENT: _r(
-        _GS,
-        0.8,
-        "formal",
+        _GS, 0.8, "formal",
         (("cust_thanks", 0.4, 1, 1), ("cust_event", 1, 1, 1)),
+        (("cust_detail", 0.3, 1, 1),),
         (("cust_close", 0.3, 1, 1),),
     ),
-    Kind.C_PAUSE: _r(_GS, 0.8, "formal", (("cust_pause", 1, 1, 1),)),
+    Kind.C_PAUSE: _r(
+        _GS, 0.8, "formal", (("cust_pause", 1, 1, 1),), (("cust_detail", 0.4, 1, 1),)
+    ),
     Kind.C_LOST: _r(
-        _GS,
-        0.9,
-        "formal",
+        _GS, 0.9, "formal",
         (("cust_lost", 1, 1, 1), ("cust_lost_reason", 0.6, 1, 1)),
         (("cust_lost_close", 0.6, 1, 1),),
     ),
-    Kind.C_WON: _r(_GS, 0.9, "formal", (("cust_won", 1, 1, 1), ("cust_won_extra", 0.5, 1, 1))),
+    Kind.C_WON: _r(
+        _GS, 0.9, "formal",
+        (("cust_won", 1, 1, 1), ("cust_won_extra", 0.5, 1, 1)),
+        (("cust_detail", 0.3, 1, 1),),
+    ),
     Kind.C_CC: _r(
-        _GS,
-        0.8,
-        "formal",
-        (("cust_cc", 1, 1, 1),),
+        _GS, 0.8, "formal",
+        (("cust_cc", 1, 1, 1), ("cust_detail", 0.5, 1, 1)),
         (("cust_question", 0.6, 1, 2), ("cust_context", 0.4, 1, 1)),
     ),
     Kind.C_COLLEAGUE: _r(
-        _GS, 0.9, "formal", (("cust_colleague", 1, 1, 1),), (("cust_question", 1, 1, 2),)
+        _GS, 0.9, "formal",
+        (("cust_colleague", 1, 1, 1), ("cust_detail", 0.5, 1, 1)),
+        (("cust_question", 1, 1, 2),),
     ),
     Kind.C_FORWARD: _r("", 0.0, "casual", (("cust_forward", 1, 1, 1),)),
     Kind.C_ADDENDUM: _r("", 0.0, "short", (("cust_addendum", 1, 1, 1),)),
 }
+# fmt: on
 _FOLLOWUPS = ("followup_1", "followup_2", "followup_3")
 
 
@@ -291,14 +289,16 @@ def compose(
     if kind is Kind.S_FOLLOWUP:
         pool = _FOLLOWUPS[max(0, nth - 1)]
         cta = ("open_cta", 0.4 if nth <= 1 else 0.0, 1, 1)
-        recipe = _r(_GC, 1.0, "formal" if nth != 2 else "casual", ((pool, 1, 1, 1), cta))
+        detail = ("seller_detail", 0.4 if nth <= 1 else 0.0, 1, 1)
+        style = "formal" if nth != 2 else "casual"
+        recipe = _r(_GC, 1.0, style, ((pool, 1, 1, 1),), (detail, cta))
     else:
         recipe = _RECIPES[kind]
     greeting = ""
     if recipe.greet and rng.random() < recipe.greet_p:
         greeting = rng.choice(lex.pool(recipe.greet)).format_map(fill)
     paras = [" ".join(s) for para in recipe.paras if (s := _sentences(lex, rng, fill, para))]
-    if len(paras) > 1 and rng.random() < 0.2:
+    if len(paras) > 1 and not recipe.bullets and rng.random() < 0.2:
         paras = [" ".join(paras)]
     bullets: tuple[str, ...] = ()
     if recipe.bullets:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 from random import Random
 
 from tystnad.sample import mime
 from tystnad.sample.cast import Client, Person
-from tystnad.sample.compose import Facts, auto_reply, compose, make_facts, make_fill
+from tystnad.sample.compose import Facts, Fill, auto_reply, compose, make_facts, make_fill
 from tystnad.sample.layout import pdf
 from tystnad.sample.lexicon import Lexicon, lexicon, lexicons
 from tystnad.sample.output import Rendered
@@ -45,10 +46,10 @@ class _Thread:
         self.memo: Memo = {}  # quote headers already laid out for messages in `chain`
 
 
+@cache
 def _reply_prefixes() -> tuple[str, ...]:
-    return tuple(
-        {lex.client(f)["reply"] for lex in lexicons() for f in ("outlook", "gmail", "apple")}
-    )
+    families = ("outlook", "gmail", "apple")
+    return tuple(sorted({lex.client(f)["reply"] for lex in lexicons() for f in families}))
 
 
 class DealRun:
@@ -121,6 +122,55 @@ class DealRun:
             return mime.classic_id(self.rng, author.domain)
         return mime.outlook_id(self.rng, author.host, author.region)
 
+    def _thread(
+        self, step: Step, client: Client, author: Person, fill: Fill, previous: _Thread | None
+    ) -> tuple[_Thread, str, bool]:
+        """The thread a message belongs to, its subject, and whether it starts the thread."""
+        thread = self.threads.get(step.thread)
+        if thread is not None:
+            return thread, self._subject(step, thread, client, author.locale), False
+        if step.kind in _FORWARD and previous is not None:
+            base = previous.base
+            forward = lexicon(author.locale).client(client.family)["forward"]
+            subject = f"{forward} {previous.subject}"
+        else:
+            topic = step.kind is Kind.S_NEWTOPIC and previous is not None
+            base = self.rng.choice(self.lex.pool("topic_subjects" if topic else "subjects"))
+            base = base.format_map(fill)
+            base = subject = base[:1].upper() + base[1:]
+        thread = _Thread(base, subject, mime.thread_index(self.rng, step.at))
+        self.threads[step.thread] = thread
+        return thread, subject, True
+
+    def _attachment(self, step: Step, author: Person, year: str) -> Attachment | None:
+        if not step.flags & ATTACH:
+            return None
+        deal = self.deal
+        names = self.lex.pool("offer_files" if step.author == 0 else "customer_files")
+        fill = {"customer": deal.org.short.replace(" ", "_"), "year": year}
+        title = self.lex.pool("pdf_title")[0]
+        data = pdf(title, deal.org.short, self.facts.ref, step.at, author.tz)
+        return Attachment(name=self.rng.choice(names).format_map(fill), data=data)
+
+    def _remember(
+        self, step: Step, thread: _Thread, out: Outgoing, said: Said, fresh: bool
+    ) -> None:
+        """What later replies in the thread quote and refer to; auto-replies leave no trace."""
+        if step.kind is Kind.AUTO:
+            return
+        if fresh:
+            thread.refs, thread.chain = [], ()
+        if out.message_id:
+            thread.refs.append(out.message_id)
+        thread.last_id = out.message_id
+        thread.subject = out.subject
+        thread.chain = (said, *thread.chain[:2])
+        live = {(s.sent, s.email) for s in thread.chain}
+        thread.memo = {k: v for k, v in thread.memo.items() if (k[1], k[2]) in live}
+        if step.author != 0:
+            thread.addressee = out.author
+        self.current = step.thread
+
     def render_next(self) -> Rendered:
         deal, rng = self.deal, self.rng
         step = deal.steps[self.pos]
@@ -164,29 +214,12 @@ class DealRun:
                 mobile=client.mobile,
             )
         previous = self.threads.get(self.current)
-        thread = self.threads.get(step.thread)
-        fresh = bool(step.flags & FRESH) and thread is not None
-        if thread is None:
-            if kind is Kind.OPEN or previous is None:
-                base = rng.choice(self.lex.pool("subjects")).format_map(fill)
-                subject = base
-            elif kind is Kind.S_NEWTOPIC:
-                base = rng.choice(self.lex.pool("topic_subjects")).format_map(fill)
-                subject = base
-            else:
-                base = previous.base
-                forward = lexicon(author.locale).client(client.family)["forward"]
-                subject = f"{forward} {previous.subject}"
-            thread = _Thread(base, subject, mime.thread_index(rng, step.at))
-            self.threads[step.thread] = thread
-            new = True
-        else:
-            subject = self._subject(step, thread, client, author.locale)
-            new = False
-            if fresh:
-                thread.index = mime.thread_index(rng, step.at)
-            else:
-                thread.index = mime.thread_child(thread.index, rng, 1)
+        thread, subject, new = self._thread(step, client, author, fill, previous)
+        fresh = bool(step.flags & FRESH) and not new
+        if fresh:
+            thread.index = mime.thread_index(rng, step.at)
+        elif not new:
+            thread.index = mime.thread_child(thread.index, rng)
         message_id = self._message_id(client, author)
         reply_to: str | None = None
         refs: tuple[str, ...] = ()
@@ -199,13 +232,6 @@ class DealRun:
             quote = ()
         else:
             quote = thread.chain
-        attachment = None
-        if step.flags & ATTACH:
-            names = self.lex.pool("offer_files" if step.author == 0 else "customer_files")
-            local_fill = {"customer": deal.org.short.replace(" ", "_"), "year": fill["year"]}
-            title = self.lex.pool("pdf_title")[0]
-            data = pdf(title, deal.org.short, self.facts.ref, step.at, author.tz)
-            attachment = Attachment(name=rng.choice(names).format_map(local_fill), data=data)
         out = Outgoing(
             author=author,
             client=client,
@@ -221,7 +247,7 @@ class DealRun:
             text=text,
             quote=quote,
             forward=kind in _FORWARD,
-            attachment=attachment,
+            attachment=self._attachment(step, author, fill["year"]),
             html_only=bool(step.flags & HTML_ONLY),
             auto_reply=kind is Kind.AUTO,
             bad_date=bool(step.flags & BAD_DATE),
@@ -229,20 +255,7 @@ class DealRun:
             relay=deal.seller,
         )
         data, said = render(out, rng, memo)
-        if kind is not Kind.AUTO:
-            sent_id = out.message_id
-            if fresh:
-                thread.refs, thread.chain = [], ()
-            if sent_id:
-                thread.refs.append(sent_id)
-            thread.last_id = sent_id
-            thread.subject = subject
-            thread.chain = (said, *thread.chain[:2])
-            live = {(s.sent, s.email) for s in thread.chain}
-            thread.memo = {k: v for k, v in thread.memo.items() if (k[1], k[2]) in live}
-            if step.author != 0:
-                thread.addressee = author
-            self.current = step.thread
+        self._remember(step, thread, out, said, fresh)
         broken = bool(step.flags & BROKEN)
         if broken:
             data = damage(data, rng)

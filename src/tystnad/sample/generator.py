@@ -14,11 +14,13 @@ import heapq
 import multiprocessing
 import os
 import traceback
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from multiprocessing.process import BaseProcess
 from multiprocessing.queues import Queue
 from pathlib import Path
+from queue import Empty
 from random import Random
 
 from tystnad.sample.conversation import DealRun
@@ -40,7 +42,7 @@ class GeneratedMailbox:
 
 def iter_messages(
     *, deals: int, messages: int, seed: int, now: datetime, workers: int | None = None
-) -> Iterator[Rendered]:
+) -> Generator[Rendered, None, None]:
     """Every message of the mailbox in date order, produced one at a time.
 
     workers=None picks one process for small mailboxes and up to four for large ones;
@@ -51,17 +53,25 @@ def iter_messages(
     if deals < 1 or not 2 * deals <= messages <= 40 * deals:
         raise ValueError("need at least one deal and 2 to 40 messages per deal")
     if workers is None:
-        workers = min(4, len(os.sched_getaffinity(0))) if messages >= _PARALLEL_FROM else 1
+        workers = min(4, _cpus()) if messages >= _PARALLEL_FROM else 1
     workers = max(1, min(workers, deals))
-    # Workers are forked so they share the loaded language files; without fork, one process.
-    if workers == 1 or "fork" not in multiprocessing.get_all_start_methods():
+    # Workers are forked so they share the loaded language files; without fork, or inside
+    # a daemon process (which may not have children), everything runs here.
+    forkable = "fork" in multiprocessing.get_all_start_methods()
+    if workers == 1 or not forkable or multiprocessing.current_process().daemon:
         return _stream(deals, messages, seed, now, 0, 1)
     return _parallel(deals, messages, seed, now, workers)
 
 
+def _cpus() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 def _stream(
     deals: int, messages: int, seed: int, now: datetime, part: int, parts: int
-) -> Iterator[Rendered]:
+) -> Generator[Rendered, None, None]:
     """The messages of the deals whose index is `part` modulo `parts`, in date order."""
     rng = Random(seed)
     world = World.create(now.astimezone(UTC), rng)
@@ -108,8 +118,17 @@ def _work(
         queue.put(traceback.format_exc())
 
 
-def _drain(queue: Queue[list[Rendered] | str | None]) -> Iterator[Rendered]:
-    while (batch := queue.get()) is not None:
+def _drain(queue: Queue[list[Rendered] | str | None], proc: BaseProcess) -> Iterator[Rendered]:
+    while True:
+        try:
+            batch = queue.get(timeout=5)
+        except Empty:
+            if proc.is_alive():
+                continue
+            # A worker killed from outside (out of memory, a signal) sends nothing more.
+            raise RuntimeError(f"sample mailbox worker exited with code {proc.exitcode}") from None
+        if batch is None:
+            return
         if isinstance(batch, str):
             raise RuntimeError(f"sample mailbox worker failed:\n{batch}")
         yield from batch
@@ -117,7 +136,7 @@ def _drain(queue: Queue[list[Rendered] | str | None]) -> Iterator[Rendered]:
 
 def _parallel(
     deals: int, messages: int, seed: int, now: datetime, parts: int
-) -> Iterator[Rendered]:
+) -> Generator[Rendered, None, None]:
     ctx = multiprocessing.get_context("fork")
     # Bounded queues keep memory flat when the writer is slower than the workers.
     queues: list[Queue[list[Rendered] | str | None]] = [ctx.Queue(maxsize=8) for _ in range(parts)]
@@ -130,9 +149,8 @@ def _parallel(
     try:
         # Within a deal times strictly increase and deals never share a partition, so this
         # is the order a single process produces.
-        yield from heapq.merge(
-            *(_drain(q) for q in queues), key=lambda m: (m.sent.timestamp(), m.deal)
-        )
+        streams = [_drain(q, proc) for q, proc in zip(queues, procs, strict=True)]
+        yield from heapq.merge(*streams, key=lambda m: (m.sent.timestamp(), m.deal))
     finally:
         for proc in procs:
             if proc.is_alive():

@@ -73,14 +73,18 @@ def _footer(client: Client, locale: str) -> str:
 
 
 def flowed(text: str) -> str:
-    """format=flowed: long lines are wrapped with a trailing space marking each soft break."""
+    """format=flowed (RFC 3676): long lines are wrapped, a trailing space marking each
+    soft break, and a quoted line's continuations keep its ">" marks."""
     out: list[str] = []
     for line in text.split("\n"):
-        while len(line) > 72 and " " in line[:72]:
-            cut = line.rfind(" ", 0, 72) + 1
-            out.append(line[:cut])
-            line = line[cut:]
-        out.append(line)
+        depth = len(line) - len(line.lstrip(">"))
+        prefix = line[:depth] + (" " if depth and line[depth : depth + 1] == " " else "")
+        body = line[len(prefix) :]
+        while len(prefix) + len(body) > 72 and " " in body[: 72 - len(prefix)]:
+            cut = body.rfind(" ", 0, 72 - len(prefix)) + 1
+            out.append(prefix + body[:cut])
+            body = body[cut:]
+        out.append(prefix + body)
     return "\n".join(out)
 
 
@@ -118,7 +122,7 @@ _WORD = _Markup(
     '<p class="MsoNormal"><o:p>&nbsp;</o:p></p>',
     '<ul style="margin-top:0cm" type="disc">',
     '<li class="MsoListParagraph" style="margin-left:0cm;mso-list:l0 level1 lfo1">'
-    "{}<o:p></o:p></li>",
+    + "{}<o:p></o:p></li>",
 )
 _M365 = _Markup(
     _M365_DIV + "{}</div>",

@@ -33,7 +33,7 @@ class Market:
     holiday_categories: tuple[str, ...]
     names: str
     legal_forms: tuple[str, ...]
-    phone: str  # "#" is a digit
+    phones: tuple[str, ...]  # patterns; "#" is a digit
     freemail: tuple[str, ...]
 
 
@@ -171,7 +171,7 @@ def _market(language: str, raw: Mapping[str, Any]) -> Market:
         holiday_categories=_strs(raw, "holiday_categories", ("public",)),
         names=_str(raw, "names"),
         legal_forms=_strs(raw, "legal_forms"),
-        phone=_str(raw, "phone"),
+        phones=_strs(raw, "phone"),
         freemail=_strs(raw, "freemail", ()),
     )
 

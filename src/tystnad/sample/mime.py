@@ -66,14 +66,12 @@ def encode_phrase(text: str, style: str, first: int = 60) -> str:
     words: list[str]
     if style == "latin1" and _fits(text, "iso-8859-1"):
         words = q_words(text, "iso-8859-1", first)
-    elif style == "cp1252" and _fits(text, "cp1252"):
-        words = q_words(text, "Windows-1252", first)
+    elif style == "latin1" and _fits(text, "cp1252"):
+        words = q_words(text, "Windows-1252", first)  # Outlook's choice for – and ’
     elif style in ("gmail", "q_utf8"):
         words = q_words(text, "UTF-8" if style == "gmail" else "utf-8", first)
         if style == "q_utf8":
             words = [w.replace("?Q?", "?q?", 1) for w in words]
-    elif style == "b_gmail":
-        words = b_words(text, "UTF-8", first)
     else:
         words = b_words(text, "utf-8", first)
     return "\n ".join(words)
@@ -108,10 +106,6 @@ def _fits(text: str, codec: str) -> bool:
 def has_c1(data: bytes) -> bool:
     """Windows-1252 punctuation (’ – …) sits where ISO-8859-1 has control codes."""
     return _C1.search(data) is not None
-
-
-def fits(text: str, codec: str) -> bool:
-    return _fits(text, codec)
 
 
 def qp(data: bytes) -> bytes:
@@ -183,10 +177,8 @@ def apple_id(rng: Random, domain: str) -> str:
 
 
 def classic_id(rng: Random, domain: str) -> str:
-    return (
-        f"<00{rng.getrandbits(40):010x}${rng.getrandbits(32):08x}$"
-        f"{rng.getrandbits(32):08x}$@{domain}>"
-    )
+    a, b, c = rng.getrandbits(40), rng.getrandbits(32), rng.getrandbits(32)
+    return f"<00{a:010x}${b:08x}${c:08x}$@{domain}>"
 
 
 def thread_index(rng: Random, sent: datetime) -> bytes:
@@ -197,8 +189,9 @@ def thread_index(rng: Random, sent: datetime) -> bytes:
     )
 
 
-def thread_child(root: bytes, rng: Random, depth: int) -> bytes:
-    return root + b"".join(rng.getrandbits(40).to_bytes(5, "big") for _ in range(depth))
+def thread_child(parent: bytes, rng: Random) -> bytes:
+    """A reply's Thread-Index: the parent's, plus five bytes for this message."""
+    return parent + rng.getrandbits(40).to_bytes(5, "big")
 
 
 def fe80(rng: Random) -> str:

@@ -107,15 +107,21 @@ class EmlSink:
     def __init__(self, path: Path) -> None:
         self._root = path
         self._count = 0
+        self._folders: set[str] = set()
         path.mkdir(parents=True, exist_ok=True)
 
     def add(self, message: Rendered) -> None:
         self._count += 1
-        folder = self._root / f"{message.sent:%Y-%m}"
-        folder.mkdir(exist_ok=True)
+        month = f"{message.sent:%Y-%m}"
+        if month not in self._folders:
+            (self._root / month).mkdir(exist_ok=True)
+            self._folders.add(month)
         title = _UNSAFE.sub("", message.subject).strip()[:60].strip() or "message"
-        target = folder / f"{self._count:06d} {title}.eml"
-        target.write_bytes(message.data.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n"))
+        target = self._root / month / f"{self._count:06d} {title}.eml"
+        data = message.data
+        if b"\r" in data:
+            data = data.replace(b"\r\n", b"\n")
+        target.write_bytes(data.replace(b"\n", b"\r\n"))
         stamp = message.sent.timestamp()
         os.utime(target, (stamp, stamp))
 

@@ -73,10 +73,16 @@ class World:
 
 def deal_lengths(rng: Random, deals: int, messages: int) -> list[int]:
     """Messages per deal, 2..40, skewed like real pipelines and summing to about `messages`."""
-    raw = [rng.lognormvariate(0.0, 0.8) for _ in range(deals)]
+    # Some deals never get going (an outreach and a follow-up or two); the rest spread out.
+    raw = [
+        rng.uniform(0.0, 0.25) if rng.random() < 0.12 else rng.lognormvariate(0.0, 0.6)
+        for _ in range(deals)
+    ]
 
     def sized(f: float) -> list[int]:
-        return [min(40, max(2, round(2 + x * f))) for x in raw]
+        # Deals past the cap spread over 33..40 rather than piling up at 40.
+        sizes = (round(2 + x * f) for x in raw)
+        return [n if n <= 40 else 33 + i % 8 for i, n in enumerate(sizes)]
 
     lo, hi = 0.0, 400.0
     for _ in range(50):
@@ -85,13 +91,29 @@ def deal_lengths(rng: Random, deals: int, messages: int) -> list[int]:
             lo = mid
         else:
             hi = mid
-    return sized(hi)
+    sizes = sized(hi)
+    # Rounding and the cap leave the total a little off; the largest deals absorb the rest.
+    order = sorted(range(deals), key=lambda i: -raw[i])
+    diff = messages - sum(sizes)
+    while diff:
+        step = 1 if diff > 0 else -1
+        moved = False
+        for i in order:
+            if diff and 2 <= sizes[i] + step <= 40:
+                sizes[i] += step
+                diff -= step
+                moved = True
+        if not moved:
+            break
+    return sizes
 
 
 def deal_seeds(rng: Random, deals: int, messages: int) -> list[DealSeed]:
     markets = tuple(m for lex in lexicons() for m in lex.markets)
     by_weight = tuple((m, m.weight) for m in markets)
     lengths = deal_lengths(rng, deals, messages)
+    # Company keys are unique per language so no two deals share a company name; private
+    # people may share a name, as they do.
     taken: set[tuple[str, str, int, int, int]] = set()
     seeds: list[DealSeed] = []
     for index in range(deals):
@@ -104,8 +126,9 @@ def deal_seeds(rng: Random, deals: int, messages: int) -> list[DealSeed]:
             else:
                 place = rng.randrange(len(lex.places)) if rng.random() < 0.15 else -1
                 key = (rng.randrange(len(lex.prefixes)), rng.randrange(len(lex.sectors)), place)
-            if (market.language, market.tld, *key) not in taken:
-                taken.add((market.language, market.tld, *key))
+            scope = "private" if market.freemail else ""
+            if (market.language, scope, *key) not in taken:
+                taken.add((market.language, scope, *key))
                 break
         seeds.append(
             DealSeed(
@@ -147,10 +170,9 @@ def plan_deal(ds: DealSeed, world: World) -> Deal:
         if c == 0 and org.private:
             break
     sv, en = world.sellers
-    if lex.language == "sv":
-        seller = rng.choice(sv)
-    else:
-        seller = en[0] if rng.random() < 0.7 else rng.choice(sv)
+    # English deals mostly go to the English-speaking seller, sometimes to a Swede.
+    english = lex.language != "sv" and rng.random() < 0.7
+    seller = en[0] if english else rng.choice(sv)
     team = [p for p in sv + en if p is not seller]
     seller_cc = rng.choice(team) if rng.random() < 0.08 else None
     scenario = weighted(rng, SCENARIOS)

@@ -37,8 +37,8 @@ _GMAIL_QUOTE = (
     'border-left:1px solid rgb(204,204,204);padding-left:1ex">'
 )
 _GMAIL_FORWARD = (
-    '<br><div class="gmail_quote"><div dir="ltr" class="gmail_attr">{title}<br>{rows}<br>'
-    "</div><br><br>"
+    '<br><div class="gmail_quote"><div dir="ltr" class="gmail_attr">'
+    + "{title}<br>{rows}<br></div><br><br>"
 )
 _APPLE_QUOTE = (
     '<div dir="ltr"><br><blockquote type="cite">{attribution}</blockquote></div>'

@@ -68,11 +68,12 @@ def _text_part(
 ) -> bytes:
     if client is Client.GMAIL:
         params = f'; charset="{label}"'
-        if data.isascii():
+        # Gmail sends short-lined ASCII as is and encodes everything else.
+        if data.isascii() and max(map(len, data.split(b"\n"))) <= 76:
             return f"Content-Type: {ctype}{params}\n\n".encode() + data + b"\n"
         cte = "base64" if rng.random() < 0.15 else "quoted-printable"
     elif client.family == "apple":
-        params = f"; charset={label}" + ("; format=flowed; delsp=yes" if flowed else "")
+        params = f"; charset={label}" + ("; format=flowed" if flowed else "")
         cte = "quoted-printable"
     else:
         params = f'; charset="{label}"'
@@ -200,10 +201,8 @@ def _ip4(rng: Random, prefix: str = "") -> str:
 def _mapi(host: str, build: str, when: str, rng: Random) -> str:
     """How Exchange records a message submitted from Outlook to its own mailbox server."""
     link = f"fe80::{mime.fe80(rng)}%{rng.randint(3, 7)}"
-    return (
-        f"from {host} ([fe80::{mime.fe80(rng)}]) by {host}\n ([{link}])"
-        f" with mapi id {build};\n {when}"
-    )
+    origin = f"fe80::{mime.fe80(rng)}"
+    return f"from {host} ([{origin}]) by {host}\n ([{link}]) with mapi id {build};\n {when}"
 
 
 def _received(o: Outgoing, rng: Random) -> list[str]:
@@ -219,10 +218,8 @@ def _received(o: Outgoing, rng: Random) -> list[str]:
         host = f"mail-{rng.choice(('ej1', 'ed1', 'lf1', 'wm1'))}-f{rng.randint(41, 199)}.google.com"
         ip = _ip4(rng, "209.85")
         smtp_id = f"{rng.getrandbits(64):x}-{rng.getrandbits(24):x}.{rng.randint(1, 9)}"
-        inner = (
-            f"by {host} with SMTP id {smtp_id}\n"
-            f"        for <{relay.email}>; {mime.google_date(sent)}"
-        )
+        inner = f"by {host} with SMTP id {smtp_id}\n        for <{relay.email}>; "
+        inner += mime.google_date(sent)
     elif o.client.family == "apple":
         host = (
             f"mr85p00im-{rng.choice(('ztdg', 'hzdg', 'zteg'))}{rng.randrange(10**7, 10**8)}.me.com"
@@ -326,83 +323,145 @@ def render(o: Outgoing, rng: Random, memo: Memo) -> tuple[bytes, Said]:
     return headers.encode("ascii") + b"\n" + body, said
 
 
-def _headers(o: Outgoing, rng: Random, content: str) -> str:
-    """Header block in the order each client writes it; `content` holds the Content-* lines."""
-    c = o.client
-    h: list[tuple[str, str]] = [("Received", r) for r in _received(o, rng)]
-    date = _date(o, rng)
-    frm = _address(o.author, c)
-    to = _addresses(o.to, c, quirk=c is Client.OUTLOOK_CLASSIC)
-    cc = _addresses(o.cc, c, quirk=c is Client.OUTLOOK_CLASSIC) if o.cc else ""
-    subject = _subject(o)
-    refs = _refs(o.references, c) if o.references else ""
-    auto = [("Auto-Submitted", "auto-replied")] if o.auto_reply else []
-    lex_out = lexicon(o.author.locale).outlook
-    if c.family == "outlook" and c is not Client.OUTLOOK_CLASSIC:
-        topic = o.topic if o.topic.isascii() else mime.encode_phrase(o.topic, "b")
-        h += (
-            [("From", frm), ("To", to)]
-            + ([("CC", cc)] if cc else [])
-            + [("Subject", subject), ("Thread-Topic", topic)]
-        )
-        if o.thread_index:
-            h.append(("Thread-Index", base64.b64encode(o.thread_index).decode()))
-        h += [("Date", date)] if date else []
-        h += [("Message-ID", o.message_id)] if o.message_id else []
-        h += [("References", refs)] if refs else []
-        h += [("In-Reply-To", o.in_reply_to)] if o.in_reply_to else []
-        accept = (
-            lex_out["language"]
-            if lex_out["language"] == "en-US"
-            else f"{lex_out['language']}, en-US"
-        )
-        h += [("Accept-Language", accept), ("Content-Language", lex_out["language"])]
-        h += [("X-MS-Has-Attach", "yes" if o.attachment else ""), ("X-MS-TNEF-Correlator", "")]
-        h += auto + ([("X-Auto-Response-Suppress", "All")] if o.auto_reply else [])
-        h += [
-            ("x-ms-publictraffictype", "Email"),
-            ("X-MS-Office365-Filtering-Correlation-Id", mime.uuid_upper(rng).lower()),
-        ]
-        lines = [f"{k}: {v}" for k, v in h] + [content, "MIME-Version: 1.0"]
-        return "\n".join(lines) + "\n"
-    if c is Client.OUTLOOK_CLASSIC:
-        h += [("From", frm), ("To", to)] + ([("Cc", cc)] if cc else [])
-        h += [("References", refs)] if refs else []
-        h += [("In-Reply-To", o.in_reply_to)] if o.in_reply_to else []
-        h += [("Subject", subject)] + ([("Date", date)] if date else [])
-        h += [("Message-ID", o.message_id)] if o.message_id else []
-        h += [("MIME-Version", "1.0")]
-        tail = [("X-Mailer", "Microsoft Outlook 16.0")]
-        if o.thread_index:
-            tail.append(("Thread-Index", base64.b64encode(o.thread_index).decode()))
-        tail += [("Content-Language", lex_out["language"][:2])] + auto
-        if o.auto_reply:
-            tail.append(("X-Auto-Response-Suppress", "All"))
-        return (
-            "\n".join([f"{k}: {v}" for k, v in h] + [content] + [f"{k}: {v}" for k, v in tail])
-            + "\n"
-        )
-    if c is Client.GMAIL:
-        h += [
-            ("X-Google-Smtp-Source", "AGHT+I" + base64.b64encode(rng.randbytes(48)).decode()[:62]),
-            ("MIME-Version", "1.0"),
-        ]
-        h += [("References", refs)] if refs else []
-        h += [("In-Reply-To", o.in_reply_to)] if o.in_reply_to else []
-        h += [("From", frm)] + ([("Date", date)] if date else [])
-        h += [("Message-ID", o.message_id)] if o.message_id else []
-        h += [("Subject", subject), ("To", to)] + ([("Cc", cc)] if cc else []) + auto
-        return "\n".join([f"{k}: {v}" for k, v in h] + [content]) + "\n"
-    mac = c is Client.APPLE_MAIL
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Fields:
+    """Header values already encoded the author's client's way; each client orders them."""
+
+    received: list[tuple[str, str]]
+    date: list[tuple[str, str]]
+    frm: str
+    to: str
+    cc: list[tuple[str, str]]
+    subject: str
+    message_id: list[tuple[str, str]]
+    references: list[tuple[str, str]]
+    in_reply_to: list[tuple[str, str]]
+    auto: list[tuple[str, str]]
+    content: str  # the Content-Type (and Content-Transfer-Encoding) lines
+
+
+def _join(*groups: list[tuple[str, str]]) -> list[str]:
+    return [f"{k}: {v}" for group in groups for k, v in group]
+
+
+def _outlook_headers(o: Outgoing, f: _Fields, rng: Random) -> list[str]:
+    language = lexicon(o.author.locale).outlook["language"]
+    accept = language if language == "en-US" else f"{language}, en-US"
+    topic = o.topic if o.topic.isascii() else mime.encode_phrase(o.topic, "b")
+    index = [("Thread-Index", base64.b64encode(o.thread_index).decode())] if o.thread_index else []
+    cc = [("CC", v) for _, v in f.cc]
+    suppress = [("X-Auto-Response-Suppress", "All")] if o.auto_reply else []
+    exchange = [
+        ("Accept-Language", accept),
+        ("Content-Language", language),
+        ("X-MS-Has-Attach", "yes" if o.attachment else ""),
+        ("X-MS-TNEF-Correlator", ""),
+        *f.auto,
+        *suppress,
+        ("x-ms-publictraffictype", "Email"),
+        ("X-MS-Office365-Filtering-Correlation-Id", mime.uuid_upper(rng).lower()),
+    ]
+    return _join(
+        f.received,
+        [("From", f.frm), ("To", f.to)],
+        cc,
+        [("Subject", f.subject), ("Thread-Topic", topic)],
+        index,
+        f.date,
+        f.message_id,
+        f.references,
+        f.in_reply_to,
+        exchange,
+    ) + [f.content, "MIME-Version: 1.0"]
+
+
+def _classic_headers(o: Outgoing, f: _Fields) -> list[str]:
+    language = lexicon(o.author.locale).outlook["language"][:2]
+    index = [("Thread-Index", base64.b64encode(o.thread_index).decode())] if o.thread_index else []
+    suppress = [("X-Auto-Response-Suppress", "All")] if o.auto_reply else []
+    head = _join(
+        f.received,
+        [("From", f.frm), ("To", f.to)],
+        f.cc,
+        f.references,
+        f.in_reply_to,
+        [("Subject", f.subject)],
+        f.date,
+        f.message_id,
+        [("MIME-Version", "1.0")],
+    )
+    tail = _join(
+        [("X-Mailer", "Microsoft Outlook 16.0")],
+        index,
+        [("Content-Language", language)],
+        f.auto,
+        suppress,
+    )
+    return [*head, f.content, *tail]
+
+
+def _gmail_headers(f: _Fields, rng: Random) -> list[str]:
+    source = "AGHT+I" + base64.b64encode(rng.randbytes(48)).decode()[:62]
+    return _join(
+        f.received,
+        [("X-Google-Smtp-Source", source), ("MIME-Version", "1.0")],
+        f.references,
+        f.in_reply_to,
+        [("From", f.frm)],
+        f.date,
+        f.message_id,
+        [("Subject", f.subject), ("To", f.to)],
+        f.cc,
+        f.auto,
+    ) + [f.content]
+
+
+def _apple_headers(o: Outgoing, f: _Fields) -> list[str]:
+    mac = o.client is Client.APPLE_MAIL
     version = "1.0 (Mac OS X Mail 16.0 \\(3826.400.131.1.6\\))" if mac else "1.0 (1.0)"
-    h += [("Content-Type", "")]  # placeholder: Apple puts Content-Type first
-    h += [("Mime-Version", version), ("Subject", subject), ("From", frm)]
-    h += [("In-Reply-To", o.in_reply_to)] if o.in_reply_to else []
-    h += [("Date", date)] if date else []
-    h += [("Cc", cc)] if cc else []
-    h += [("Message-Id", o.message_id)] if o.message_id else []
-    h += [("References", refs)] if refs else []
-    h += [("To", to)] + auto
-    h += [("X-Mailer", "Apple Mail (2.3826.400.131.1.6)" if mac else "iPhone Mail (22D72)")]
-    lines = [content if k == "Content-Type" else f"{k}: {v}" for k, v in h]
+    mailer = "Apple Mail (2.3826.400.131.1.6)" if mac else "iPhone Mail (22D72)"
+    # Apple Mail writes Content-Type first and Message-Id with a small d.
+    return (
+        _join(f.received)
+        + [f.content]
+        + _join(
+            [("Mime-Version", version), ("Subject", f.subject), ("From", f.frm)],
+            f.in_reply_to,
+            f.date,
+            f.cc,
+            [(k.replace("ID", "Id"), v) for k, v in f.message_id],
+            f.references,
+            [("To", f.to)],
+            f.auto,
+            [("X-Mailer", mailer)],
+        )
+    )
+
+
+def _headers(o: Outgoing, rng: Random, content: str) -> str:
+    """The header block in the order the author's client writes it."""
+    c = o.client
+    quirk = c is Client.OUTLOOK_CLASSIC  # writes names it did not type as "'Name'"
+    date = _date(o, rng)
+    fields = _Fields(
+        received=[("Received", r) for r in _received(o, rng)],
+        date=[("Date", date)] if date else [],
+        frm=_address(o.author, c),
+        to=_addresses(o.to, c, quirk=quirk),
+        cc=[("Cc", _addresses(o.cc, c, quirk=quirk))] if o.cc else [],
+        subject=_subject(o),
+        message_id=[("Message-ID", o.message_id)] if o.message_id else [],
+        references=[("References", _refs(o.references, c))] if o.references else [],
+        in_reply_to=[("In-Reply-To", o.in_reply_to)] if o.in_reply_to else [],
+        auto=[("Auto-Submitted", "auto-replied")] if o.auto_reply else [],
+        content=content,
+    )
+    if c is Client.OUTLOOK_CLASSIC:
+        lines = _classic_headers(o, fields)
+    elif c.family == "outlook":
+        lines = _outlook_headers(o, fields, rng)
+    elif c is Client.GMAIL:
+        lines = _gmail_headers(fields, rng)
+    else:
+        lines = _apple_headers(o, fields)
     return "\n".join(lines) + "\n"

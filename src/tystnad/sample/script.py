@@ -70,22 +70,14 @@ SCENARIOS: tuple[tuple[Scenario, float], ...] = (
 )
 
 # Step flags: rare properties of one message, decided here so the plan alone fixes them.
-
 FRESH = 1  # a customer reply that starts over: no In-Reply-To, no quote
-
-NO_ID = 2
-
-BAD_DATE = 4
-
+NO_ID = 2  # no Message-ID header
+BAD_DATE = 4  # Date missing or unreadable; the Received header still has the time
 HTML_ONLY = 8
-
-BROKEN = 16
-
-MOBILE = 32
-
-ATTACH = 64
-
-NO_QUOTE = 128
+BROKEN = 16  # damaged on purpose: truncated headers, garbage bytes, unclosed multipart
+MOBILE = 32  # written on the phone: shorter, phone footer, phone client
+ATTACH = 64  # carries a PDF
+NO_QUOTE = 128  # the writer deleted the quoted history
 
 _FRESHABLE = frozenset(
     (
@@ -105,17 +97,17 @@ _T = TypeVar("_T")
 
 
 class Draft:
+    """One message of a script while it is being planned; frozen into a Step once timed."""
+
     __slots__ = ("kind", "author", "thread", "nth", "flags", "gap")
 
     def __init__(self, kind: Kind, author: int) -> None:
-        self.kind, self.author, self.thread, self.nth, self.flags, self.gap = (
-            kind,
-            author,
-            0,
-            0,
-            0,
-            0.0,
-        )
+        self.kind = kind
+        self.author = author
+        self.thread = 0
+        self.nth = 0
+        self.flags = 0
+        self.gap = 0.0  # hours since the message before, before snapping to working hours
 
 
 def weighted(rng: Random, options: tuple[tuple[_T, float], ...]) -> _T:
@@ -167,23 +159,21 @@ def _customer_kind(rng: Random, looped: bool, prev: Kind) -> Kind:
 
 
 def script(rng: Random, scenario: Scenario, n: int, contacts: int) -> list[Draft]:
+    """n messages: a conversation that ends the way the scenario does."""
     tail = _tail(rng, scenario)
     while len(tail) > n - 1:
         tail.pop(0 if tail[0] in (Kind.S_PROPOSAL, Kind.C_SHORT) and len(tail) > 1 else -1)
     core_len = n - len(tail)
     has_proposal = Kind.S_PROPOSAL in tail
     propose_at = rng.randint(core_len // 3, 2 * core_len // 3) if core_len >= 6 else 10**6
-    cc_at = rng.randint(2, min(5, core_len - 1)) if contacts > 1 and core_len > 3 else -1
-    if cc_at > 0 and rng.random() < 0.3:
-        cc_at = -1
-    fwd_at = (
-        rng.randint(3, core_len - 2)
-        if contacts > 1 and core_len >= 7 and rng.random() < 0.3
-        else -1
-    )
-    topic_at = (
-        rng.randint(core_len // 2, core_len - 2) if core_len >= 10 and rng.random() < 0.15 else -1
-    )
+    # Where colleagues are brought in (cc, or a forward) and where a second topic starts.
+    cc_at = fwd_at = topic_at = -1
+    if contacts > 1 and core_len > 3 and rng.random() < 0.7:
+        cc_at = rng.randint(2, min(5, core_len - 1))
+    if contacts > 1 and core_len >= 7 and rng.random() < 0.3:
+        fwd_at = rng.randint(3, core_len - 2)
+    if core_len >= 10 and rng.random() < 0.15:
+        topic_at = rng.randint(core_len // 2, core_len - 2)
     slow_from = int(core_len * rng.uniform(0.4, 0.6)) if scenario is Scenario.SLOWING else 10**6
     kinds: list[Kind] = [Kind.OPEN]
     looped = False

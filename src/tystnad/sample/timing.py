@@ -9,9 +9,10 @@ from random import Random
 from tystnad.sample.cast import Person
 from tystnad.sample.script import Draft, Kind, Scenario
 
+# The working day, in seconds after local midnight, when people are assumed to write.
 WORK_START = 7 * 3600 + 40 * 60
-
 WORK_END = 17 * 3600 + 45 * 60
+_MEETING_HOURS = (9, 9, 10, 10, 11, 13, 13, 14, 15)
 
 
 def _gap_hours(rng: Random, d: Draft, prev: Draft, cust: float, sell: float) -> float:
@@ -80,9 +81,6 @@ def snap_back(t: datetime, person: Person, rng: Random) -> datetime:
     return _at(_previous_business_day(day, person), _work_time(rng), person)
 
 
-_MEETING_HOURS = (9, 9, 10, 10, 11, 13, 13, 14, 15)
-
-
 def meeting_after(after: datetime, person: Person, rng: Random) -> datetime:
     """A meeting a few working days ahead, on the hour or half hour of person's day."""
     start = after.astimezone(person.tz).date() + timedelta(days=rng.randint(2, 9))
@@ -129,6 +127,10 @@ def schedule(
     rng: Random,
     scenario: Scenario,
 ) -> list[datetime]:
+    """Send times, laid out backwards from where the scenario leaves the deal (a customer
+    who just wrote, a seller chasing for weeks, a deal closed months ago), each moved back
+    into its writer's working hours. A deal that will not fit the mailbox is compressed."""
+    # Each deal's customer has a rhythm of their own: hours for some, days for others.
     cust = math.exp(rng.uniform(math.log(3), math.log(100)))
     sell = math.exp(rng.uniform(math.log(1.5), math.log(20)))
     slow, slow_k = scenario is Scenario.SLOWING, 0
@@ -196,15 +198,18 @@ def whens(
         elif kind is Kind.S_CONFIRM:
             when = meeting
         elif kind is Kind.C_EVENT:
-            when = t + timedelta(days=rng.randint(7, 45))
+            day = (t + timedelta(days=rng.randint(7, 45))).astimezone(contact.tz).date()
+            when = _at(_next_business_day(day, contact), 9 * 3600, contact)
         elif kind is Kind.C_PAUSE:
             when = t + timedelta(days=rng.randint(60, 150))
         elif kind is Kind.AUTO:
             later = [times[j] for j in range(i + 1, len(drafts)) if drafts[j].author == 1]
             if later and (later[0] - t).days >= 2:
-                when = later[0] - timedelta(days=rng.uniform(0, min(2.0, (later[0] - t).days - 1)))
+                back = later[0] - timedelta(days=rng.uniform(0, min(2.0, (later[0] - t).days - 1)))
             else:
-                when = t + timedelta(days=rng.uniform(3, 21))
+                back = t + timedelta(days=rng.uniform(3, 21))
+            day = _next_business_day(back.astimezone(contact.tz).date(), contact)
+            when = _at(day, 8 * 3600, contact)
         if kind not in (Kind.C_NEXT, Kind.S_CONFIRM, Kind.AUTO):
             meeting = None
         whens.append(when)
