@@ -24,6 +24,7 @@ from tystnad.model import (
 )
 from tystnad.playbook import recommend
 from tystnad.signals import DealView, detect_signals
+from tystnad.threads import chronological
 from tystnad.timing import BusinessCalendar, calendar_for, learn_rhythm, reply_latencies
 
 __all__ = ["ScanContext", "diagnose", "deal_latencies", "timeline_of"]
@@ -47,8 +48,9 @@ def _calendar(deal: Deal, context: ScanContext) -> BusinessCalendar:
 
 
 def _messages(deal: Deal, now: datetime) -> list[Message]:
-    merged = {m.message_id: m for thread in deal.threads for m in thread.messages if m.date <= now}
-    return sorted(merged.values(), key=lambda m: (m.date, m.message_id))
+    # Threads partition the messages, so no message appears twice across them.
+    return sorted((m for thread in deal.threads for m in thread.messages if m.date <= now),
+                  key=chronological)
 
 
 def deal_latencies(deal: Deal, context: ScanContext) -> list[float]:

@@ -187,10 +187,18 @@ class Seller:
     addresses: frozenset[str] = frozenset()
 
     def owns(self, address: Address) -> bool:
-        if address.email in self.addresses:
+        email = address.email
+        if email in self.addresses:
             return True
-        domain = address.domain
-        return any(domain == own or domain.endswith("." + own) for own in self.domains)
+        # The domain and each parent domain: "mail.saljab.se", "saljab.se", "se".
+        domain = email[email.rfind("@") + 1 :]
+        while True:
+            if domain in self.domains:
+                return True
+            dot = domain.find(".")
+            if dot < 0:
+                return False
+            domain = domain[dot + 1 :]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -122,10 +123,10 @@ def detect_language(text: str) -> str | None:
     """The language whose common words the text uses most; None when it shows none.
     Short function words decide: they are what a business mail cannot avoid."""
     counts: dict[str, int] = {}
-    words = [word.casefold() for word in _WORD.findall(text)]
+    words = Counter(word.casefold() for word in _WORD.findall(text))
     if not words:
         return None
     for lang in languages():
-        counts[lang.code] = sum(1 for word in words if word in lang.detect_words)
+        counts[lang.code] = sum(n for word, n in words.items() if word in lang.detect_words)
     best = max(counts, key=lambda code: counts[code])
     return best if counts[best] >= 2 else None
