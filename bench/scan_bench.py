@@ -92,7 +92,7 @@ def bench_scan(label: str, sources: list[Path], me: str, now: str) -> dict[str, 
         "messages_per_second": round(read / seconds),
         "peak_rss_mib": round(peak / 1024),
         "skipped": len(document["skipped"]),
-        "skipped_reasons": Counter(s["reason"].split(",")[0][:60] for s in document["skipped"]),
+        "skipped_reasons": Counter(s["reason"][:90] for s in document["skipped"]),
     }
     print(f"{label:34s} {read:>8,} msgs {seconds:7.2f} s {row['messages_per_second']:>7,} msg/s "
           f"peak {row['peak_rss_mib']:>5} MiB  deals {row['deals']:>6,}  skipped {row['skipped']}",

@@ -75,7 +75,7 @@ def parse(raw: RawMessage) -> Message:
         cc=_addresses(email_message.get_all("cc")),
         subject=subject,
         in_reply_to=_message_id(email_message.get("in-reply-to")),
-        references=tuple(_MESSAGE_ID.findall(email_message.get("references") or "")),
+        references=_trimmed(_MESSAGE_ID.findall(email_message.get("references") or "")),
         body=body,
         attachments=attachments,
         content_hash=content_hash,
@@ -83,6 +83,17 @@ def parse(raw: RawMessage) -> Message:
         is_bounce=is_report or _is_bounce_sender(sender),
         defects=tuple(defects),
     )
+
+
+# RFC 5322 3.6.4 lets clients trim References to the first and the last few ids; threading
+# needs no more, and a 40-message chain repeated on every message filled memory.
+_KEPT_REFERENCES = 4
+
+
+def _trimmed(references: list[str]) -> tuple[str, ...]:
+    if len(references) <= _KEPT_REFERENCES:
+        return tuple(references)
+    return (references[0], *references[-(_KEPT_REFERENCES - 1) :])
 
 
 def _header_text(value: object) -> str:
