@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from tystnad.addresses import country_of
 from tystnad.language import detect_language, languages
+from tystnad.meddicc import assess_meddicc
 from tystnad.model import (
     Deal,
     Diagnosis,
-    MeddiccElement,
-    MeddiccItem,
-    MeddiccState,
     Message,
     Rhythm,
     Seller,
@@ -23,7 +21,10 @@ from tystnad.model import (
     Timeline,
 )
 from tystnad.playbook import recommend
+from tystnad.reading import read_message
+from tystnad.reasons import rank_reasons
 from tystnad.signals import DealView, detect_signals
+from tystnad.signals.text import closing_words, commitments
 from tystnad.threads import chronological
 from tystnad.timing import BusinessCalendar, calendar_for, learn_rhythm, reply_latencies
 
@@ -173,14 +174,53 @@ def diagnose(deal: Deal, *, context: ScanContext) -> Diagnosis:
         for thread in deal.threads
         if any(m.date <= context.now for m in thread.messages)
     )
+    readings = tuple(read_message(m, local_day=m.date.astimezone(calendar.zone).date()) for m in messages)
     view = DealView(deal=deal, messages=tuple(messages), seller=seller, calendar=calendar,
-                    rhythm=rhythm, timeline=timeline, now=context.now)
+                    rhythm=rhythm, timeline=timeline, now=context.now, readings=readings)
+    timeline = _with_text(view)
+    view = replace(view, timeline=timeline)
+    threads = tuple(_thread_with_text(report, timeline) for report in threads)
     signals = detect_signals(view)
     language = _language(deal, messages, seller, calendar.country)
-    meddicc = tuple(MeddiccItem(element=element, state=MeddiccState.MISSING)
-                    for element in MeddiccElement)
+    meddicc = assess_meddicc(view)
     diagnosis = Diagnosis(
         deal=deal, language=language, country=calendar.country, rhythm=rhythm, timeline=timeline,
-        threads=threads, signals=signals, reasons=(), meddicc=meddicc, play=None,
+        threads=threads, signals=signals, reasons=rank_reasons(signals, meddicc),
+        meddicc=meddicc, play=None,
     )
-    return recommend(diagnosis, calendar=calendar, now=context.now)
+    return recommend(diagnosis, view=view)
+
+
+def _with_text(view: DealView) -> Timeline:
+    """What the customer said can change where the deal stands: a clear no or yes closes it,
+    a named later moment pauses it, a promised day keeps the seller waiting until then."""
+    timeline = view.timeline
+    if not view.messages:
+        return timeline
+    closing = closing_words(view)
+    if closing is not None:
+        outcome = closing[0]
+        return replace(timeline, status=Status.CLOSED, risk=0.95 if outcome == "lost" else 0.05)
+    found = commitments(view)
+    pauses = [c for c in found if c.is_pause and c.day > view.today]
+    if pauses:
+        return replace(timeline, status=Status.PAUSED, risk=_clamp(0.3 + 0.05 * timeline.unanswered),
+                       waiting_until=max(c.day for c in pauses))
+    promises = [c for c in found if not c.is_pause and c.day >= view.today
+                and view.is_customer(c.reading.message)]
+    if promises and timeline.status in (Status.SILENT, Status.GHOSTED, Status.WAITING):
+        return replace(timeline, status=Status.WAITING, risk=_clamp(min(timeline.risk, 0.35)),
+                       waiting_until=min(c.day for c in promises))
+    return timeline
+
+
+def _thread_with_text(report: ThreadReport, deal_timeline: Timeline) -> ThreadReport:
+    """A closed or paused deal closes or pauses the thread that carries its latest mail."""
+    if deal_timeline.status not in (Status.CLOSED, Status.PAUSED):
+        return report
+    latest = max((m.date for m in report.thread.messages), default=None)
+    if latest is None or latest < max(filter(None, (deal_timeline.last_inbound, deal_timeline.last_outbound))):
+        return report
+    return replace(report, timeline=replace(report.timeline, status=deal_timeline.status,
+                                            risk=deal_timeline.risk,
+                                            waiting_until=deal_timeline.waiting_until))

@@ -29,7 +29,7 @@ def first_sentence(text: str, *, limit: int = 160) -> str:
     """The first sentence that is not a greeting ("Hej Anna,")."""
     for start, end in sentences(text):
         piece = text[start:end]
-        if _GREETING.match(piece.rstrip(",")) or len(piece) < 3:
+        if _GREETING.match(piece.rstrip(",.!: ")) or len(piece) < 3:
             continue
         return piece[:limit].rstrip()
     return text.strip()[:limit].rstrip()

@@ -39,6 +39,12 @@ class Language:
     away_until: tuple[str, ...]
     months: dict[str, int]
     weekdays: dict[str, int]
+    phrases: dict[str, tuple[str, ...]]  # family -> patterns (see phrases.py)
+    time_phrases: dict[str, tuple[str, ...]]  # calendar rule -> how it is said (see timewords.py)
+    time_units: dict[str, int]  # unit word -> days
+    time_numbers: dict[str, int]
+    deciders: tuple[str, ...]  # titles that own a budget or a decision
+    evaluators: tuple[str, ...]  # titles that evaluate and recommend
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -81,6 +87,18 @@ def _language(data: dict[str, Any]) -> Language:
         away_until=tuple(data["auto_reply"]["away_until"]),
         months=dict(data["dates"]["months"]),
         weekdays=dict(data["dates"]["weekdays"]),
+        phrases={
+            family: tuple(patterns)
+            for section in ("phrases", "seller")
+            for family, patterns in data.get(section, {}).items()
+        },
+        time_phrases={
+            rule: tuple(said) for rule, said in data.get("time", {}).items() if isinstance(said, list)
+        },
+        time_units=dict(data.get("time", {}).get("units", {})),
+        time_numbers=dict(data.get("time", {}).get("numbers", {})),
+        deciders=tuple(data.get("roles", {}).get("deciders", ())),
+        evaluators=tuple(data.get("roles", {}).get("evaluators", ())),
     )
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
-from tystnad.model import Deal, Message, Rhythm, Seller, Signal, Timeline
+from tystnad.addresses import organization_of
+from tystnad.model import Address, Deal, Message, Rhythm, Seller, Signal, Timeline
+from tystnad.reading import Reading
 from tystnad.timing import BusinessCalendar
 
 __all__ = ["DealView", "SignalDetector", "DETECTORS", "detect_signals"]
@@ -23,18 +25,48 @@ class DealView:
     rhythm: Rhythm
     timeline: Timeline
     now: datetime
+    readings: tuple[Reading, ...]  # one per message, same order
 
     def is_customer(self, message: Message) -> bool:
         return not self.seller.owns(message.sender)
+
+    def is_customer_address(self, address: Address) -> bool:
+        return not self.seller.owns(address) and organization_of(address) == self.deal.organization
+
+    def customer_answers(self) -> list[Reading]:
+        """The customer's own words: their messages that are not auto-replies or bounces."""
+        return [r for r in self.readings if self.is_customer(r.message) and r.message.is_answer]
+
+    def seller_messages(self) -> list[Reading]:
+        return [r for r in self.readings if not self.is_customer(r.message)]
+
+    def after_last_answer(self) -> list[Reading]:
+        """Everything since the customer's last real answer (the seller's unanswered mail)."""
+        answers = [i for i, r in enumerate(self.readings)
+                   if self.is_customer(r.message) and r.message.is_answer]
+        return list(self.readings[answers[-1] + 1 :]) if answers else list(self.readings)
+
+    @property
+    def today(self) -> date:
+        return self.now.astimezone(self.calendar.zone).date()
+
+    def local_day(self, message: Message) -> date:
+        return message.date.astimezone(self.calendar.zone).date()
 
 
 SignalDetector = Callable[[DealView], list[Signal]]
 
 
 def _registry() -> tuple[SignalDetector, ...]:
-    from tystnad.signals import timing
+    from tystnad.signals import questions, text, timing, trends
 
-    return (timing.detect_silence, timing.detect_chasing, timing.detect_out_of_office)
+    return (
+        timing.detect_silence, timing.detect_chasing, timing.detect_out_of_office,
+        text.detect_deferrals, text.detect_concerns, text.detect_next_step, text.detect_engaged,
+        trends.detect_slowing, trends.detect_shrinking, trends.detect_single_threaded,
+        trends.detect_proposal_unanswered, trends.detect_no_next_step, trends.detect_generic_outreach,
+        questions.detect_unanswered_questions,
+    )
 
 
 DETECTORS: tuple[SignalDetector, ...] = _registry()

@@ -1,0 +1,155 @@
+"""Phrase families found in text: inflection-, order- and typo-tolerant patterns from the language
+files, with the verbatim span of each hit and whether a negation governs it."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cache
+
+from tystnad.language import languages
+from tystnad.quotes import sentences
+
+__all__ = ["Hit", "find_phrases", "fold"]
+
+# Folding keeps one character for one character, so offsets in folded text are offsets in the original.
+_FOLD = str.maketrans("åäöæøéèêëüáàíóúçÅÄÖÆØÉÈÊËÜÁÀÍÓÚÇ’", "aaoaoeeeeuaaioucaaoaoeeeeuaaiouc'")
+_TOKEN = re.compile(r"[\w][\w'-]*")
+_GAP = 3  # "~" in a pattern: up to this many words between
+_NEGATION_REACH = 3  # a negation this many words before a hit (or inside it) governs it
+
+
+def fold(text: str) -> str:
+    return text.translate(_FOLD).lower()
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    family: str
+    start: int  # offsets in the text searched
+    end: int
+    sentence_start: int
+    sentence_end: int
+    negated: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Pattern:
+    family: str
+    words: tuple[str, ...]  # folded; "x*" a prefix, "~" a gap
+
+
+@dataclass(frozen=True, slots=True)
+class _Book:
+    by_word: dict[str, tuple[_Pattern, ...]]
+    by_prefix: dict[str, tuple[_Pattern, ...]]  # keyed by the first three letters
+    negations: frozenset[str]
+
+
+@cache
+def _book() -> _Book:
+    by_word: dict[str, list[_Pattern]] = defaultdict(list)
+    by_prefix: dict[str, list[_Pattern]] = defaultdict(list)
+    negations: set[str] = set()
+    known: set[_Pattern] = set()
+    for lang in languages():
+        for family, patterns in lang.phrases.items():
+            if family == "negations":
+                negations.update(fold(word) for word in patterns)
+                continue
+            for pattern in patterns:
+                words = tuple(fold(pattern).split())
+                compiled = _Pattern(family=family, words=words)
+                if compiled in known:
+                    continue  # "återkomm*" and "aterkomm*" fold to one pattern
+                known.add(compiled)
+                first = words[0]
+                if first.endswith("*"):
+                    by_prefix[first[:3]].append(compiled)
+                else:
+                    by_word[first].append(compiled)
+    return _Book(
+        by_word={key: tuple(value) for key, value in by_word.items()},
+        by_prefix={key: tuple(value) for key, value in by_prefix.items()},
+        negations=frozenset(negations),
+    )
+
+
+def _word_matches(pattern_word: str, token: str) -> bool:
+    if pattern_word.endswith("*"):
+        return token.startswith(pattern_word[:-1])
+    return token == pattern_word
+
+
+def _match(words: tuple[str, ...], tokens: list[str], at: int) -> list[int] | None:
+    """Indexes of the tokens the pattern's words matched, or None. `~` tries the shortest gap first."""
+    matched: list[int] = []
+    index, position = 0, at
+    while index < len(words):
+        word = words[index]
+        if word == "~":
+            following = words[index + 1]
+            for skip in range(_GAP + 1):
+                candidate = position + skip
+                if candidate < len(tokens) and _word_matches(following, tokens[candidate]):
+                    rest = _match(words[index + 1 :], tokens, candidate)
+                    if rest is not None:
+                        return matched + rest
+            return None
+        if position >= len(tokens) or not _word_matches(word, tokens[position]):
+            return None
+        matched.append(position)
+        index += 1
+        position += 1
+    return matched
+
+
+def find_phrases(text: str, families: frozenset[str] | None = None) -> list[Hit]:
+    """Every phrase-family hit in `text`, sentence by sentence, in order."""
+    book = _book()
+    folded = fold(text)
+    hits: list[Hit] = []
+    seen: set[tuple[str, int]] = set()
+    for sentence_start, sentence_end in sentences(text):
+        spans = [(m.start(), m.end()) for m in _TOKEN.finditer(folded[sentence_start:sentence_end])]
+        tokens = [folded[sentence_start + a : sentence_start + b] for a, b in spans]
+        for at, token in enumerate(tokens):
+            candidates = book.by_word.get(token, ()) + book.by_prefix.get(token[:3], ())
+            for pattern in candidates:
+                if families is not None and pattern.family not in families:
+                    continue
+                matched = _match(pattern.words, tokens, at)
+                if matched is None or (pattern.family, at + sentence_start) in seen:
+                    continue
+                seen.add((pattern.family, at + sentence_start))
+                end = matched[-1] + 1
+                # Negation words before the hit or in its gaps govern it; the pattern's own do not
+                # ("has not answered" is a hit, "budgeten är inte fryst" a negated one).
+                reach = [tokens[i] for i in range(max(0, at - _NEGATION_REACH), end) if i not in matched]
+                hits.append(Hit(
+                    family=pattern.family,
+                    start=sentence_start + spans[at][0],
+                    end=sentence_start + spans[end - 1][1],
+                    sentence_start=sentence_start,
+                    sentence_end=sentence_end,
+                    negated=any(word in book.negations for word in reach),
+                ))
+    return _without_exceptions(hits)
+
+
+def _without_exceptions(hits: list[Hit]) -> list[Hit]:
+    """A family "x_except" names readings of x that are not x ("not sure how the process works"
+    is not hesitation); its hits remove the x hits they overlap, and are not returned."""
+    exceptions = [hit for hit in hits if hit.family.endswith("_except")]
+    if not exceptions:
+        return hits
+    kept = []
+    for hit in hits:
+        if hit.family.endswith("_except"):
+            continue
+        if any(e.family == hit.family + "_except" and e.start < hit.end and hit.start < e.end
+               for e in exceptions):
+            continue
+        kept.append(hit)
+    return kept
