@@ -29,6 +29,8 @@ class _Names:
     weekday: re.Pattern[str]
 
 
+_LETTERS = re.compile(r"[^\W\d_]+")
+_DIGIT = re.compile(r"\d")
 _ISO = re.compile(r"\b(20\d\d)-(\d\d?)-(\d\d?)\b")
 _NUMERIC = re.compile(r"\b(\d{1,2})[/.](\d{1,2})(?:[/.](\d{2}|\d{4}))?\b(?![/.]\d)")
 _WEEK = re.compile(r"\b(?:vecka|v\.|v|week|wk|uke|uge|kw)\s?(\d{1,2})\b", re.IGNORECASE)
@@ -67,6 +69,11 @@ def find_dates(text: str, *, reference: date) -> list[DateMention]:
     after a week before `reference` (out-of-office texts may name yesterday's start)."""
     names = _names()
     found: list[DateMention] = []
+    # Most mail names no date at all: look for the cheap clues before running the patterns.
+    words = {word.lower() for word in _LETTERS.findall(text)}
+    has_digit = _DIGIT.search(text) is not None
+    has_month = has_digit and not words.isdisjoint(names.months)
+    has_weekday = not words.isdisjoint(names.weekdays)
     taken: list[tuple[int, int]] = []
 
     def add(start: int, end: int, day: date | None) -> None:
@@ -75,23 +82,25 @@ def find_dates(text: str, *, reference: date) -> list[DateMention]:
         taken.append((start, end))
         found.append(DateMention(start=start, end=end, day=day))
 
-    for match in _ISO.finditer(text):
+    if not has_digit and not has_weekday:
+        return []
+    for match in _ISO.finditer(text) if has_digit else ():
         add(match.start(), match.end(), _safe_date(int(match[1]), int(match[2]), int(match[3])))
-    for match in names.day_month.finditer(text):
+    for match in names.day_month.finditer(text) if has_month else ():
         month = names.months[match[2].casefold()]
         add(match.start(), match.end(), _resolve(int(match[1]), month, match[3], reference))
-    for match in names.month_day.finditer(text):
+    for match in names.month_day.finditer(text) if has_month else ():
         month = names.months[match[1].casefold()]
         add(match.start(), match.end(), _resolve(int(match[2]), month, match[3], reference))
-    for match in _NUMERIC.finditer(text):
+    for match in _NUMERIC.finditer(text) if has_digit else ():
         # Day first, as everywhere in Europe; "3/16" is read month-first only when it must be.
         first, second = int(match[1]), int(match[2])
         day, month = (first, second) if second <= 12 else (second, first)
         add(match.start(), match.end(), _resolve(day, month, match[3], reference))
-    for match in _WEEK.finditer(text):
+    for match in _WEEK.finditer(text) if has_digit else ():
         add(match.start(), match.end(), _week_monday(int(match[1]), reference))
     explicit_starts = [mention.start for mention in found]
-    for match in names.weekday.finditer(text):
+    for match in names.weekday.finditer(text) if has_weekday else ():
         if any(0 <= start - match.end() <= 8 for start in explicit_starts):
             continue  # "onsdag 7 januari", "Monday, March 2nd": the date decides
         weekday = names.weekdays[match[1].casefold()]

@@ -21,7 +21,6 @@ from tystnad.model import (
     Timeline,
 )
 from tystnad.playbook import recommend
-from tystnad.reading import read_message
 from tystnad.reasons import rank_reasons
 from tystnad.signals import DealView, detect_signals
 from tystnad.signals.text import closing_words, commitments
@@ -174,9 +173,8 @@ def diagnose(deal: Deal, *, context: ScanContext) -> Diagnosis:
         for thread in deal.threads
         if any(m.date <= context.now for m in thread.messages)
     )
-    readings = tuple(read_message(m, local_day=m.date.astimezone(calendar.zone).date()) for m in messages)
-    view = DealView(deal=deal, messages=tuple(messages), seller=seller, calendar=calendar,
-                    rhythm=rhythm, timeline=timeline, now=context.now, readings=readings)
+    view = DealView.build(deal=deal, messages=tuple(messages), seller=seller, calendar=calendar,
+                          rhythm=rhythm, timeline=timeline, now=context.now)
     timeline = _with_text(view)
     view = replace(view, timeline=timeline)
     threads = tuple(_thread_with_text(report, timeline) for report in threads)

@@ -110,6 +110,29 @@ class Address:
         return self.email.rpartition("@")[2]
 
 
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A phrase family found in a message's new text (see phrases.py)."""
+
+    family: str
+    start: int  # offsets in the new text
+    end: int
+    sentence_start: int
+    sentence_end: int
+    negated: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Moment:
+    """A time expression in a message's new text, resolved to a day (see timewords.py)."""
+
+    start: int  # offsets in the new text
+    end: int
+    day: dt.date  # by when it is due, or when the later moment begins
+    is_vague_period: bool  # a season or month rather than a day ("efter sommaren", "i maj")
+    rule: str  # which calendar rule read it: "after_summer", "relative", "month", "date" …
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Message:
     """One mail message, decoded; `clean` fills in the parts after `body`."""
@@ -136,6 +159,9 @@ class Message:
     quoted: str = ""
     # `date` is a field here, so the annotation must not use the bare name.
     return_date: dt.date | None = None
+    # Filled by read():
+    phrases: tuple[Hit, ...] = ()
+    moments: tuple[Moment, ...] = ()
 
     @property
     def recipients(self) -> tuple[Address, ...]:

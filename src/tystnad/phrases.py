@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from tystnad.language import languages
+from tystnad.model import Hit
 from tystnad.quotes import sentences
 
 __all__ = ["Hit", "find_phrases", "fold"]
@@ -22,16 +23,6 @@ _NEGATION_REACH = 3  # a negation this many words before a hit (or inside it) go
 
 def fold(text: str) -> str:
     return text.translate(_FOLD).lower()
-
-
-@dataclass(frozen=True, slots=True)
-class Hit:
-    family: str
-    start: int  # offsets in the text searched
-    end: int
-    sentence_start: int
-    sentence_end: int
-    negated: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,11 +106,18 @@ def find_phrases(text: str, families: frozenset[str] | None = None) -> list[Hit]
         spans = [(m.start(), m.end()) for m in _TOKEN.finditer(folded[sentence_start:sentence_end])]
         tokens = [folded[sentence_start + a : sentence_start + b] for a, b in spans]
         for at, token in enumerate(tokens):
-            candidates = book.by_word.get(token, ()) + book.by_prefix.get(token[:3], ())
-            for pattern in candidates:
+            exact = book.by_word.get(token, ())
+            prefixed = book.by_prefix.get(token[:3], ())
+            if not exact and not prefixed:
+                continue
+            for pattern in (*exact, *prefixed):
                 if families is not None and pattern.family not in families:
                     continue
-                matched = _match(pattern.words, tokens, at)
+                # Single words are most patterns: settle them without the general matcher.
+                if len(pattern.words) == 1:
+                    matched = [at] if _word_matches(pattern.words[0], token) else None
+                else:
+                    matched = _match(pattern.words, tokens, at)
                 if matched is None or (pattern.family, at + sentence_start) in seen:
                     continue
                 seen.add((pattern.family, at + sentence_start))

@@ -1,23 +1,45 @@
-"""One message's new text read once: its phrase hits and time expressions, for every detector."""
+"""Message -> Message with its phrase hits and time expressions; and Reading, the view detectors use.
+
+Reading runs beside parse and clean in the worker processes: it is the costliest per-message
+work, and it needs nothing but the message. Time expressions resolve against the day the
+writer sent the message in their own zone ("på fredag" is the writer's Friday)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
 
-from tystnad.model import Message
-from tystnad.phrases import Hit, find_phrases
-from tystnad.timewords import Moment, find_moments
+from tystnad.model import Hit, Message, Moment
+from tystnad.phrases import find_phrases
+from tystnad.timewords import find_moments
 
-__all__ = ["Reading", "read_message"]
+__all__ = ["Reading", "read"]
+
+
+def read(message: Message) -> Message:
+    text = message.new_text
+    if not text:
+        return message
+    return replace(message, phrases=tuple(find_phrases(text)),
+                   moments=tuple(find_moments(text, sent=message.date.date())))
 
 
 @dataclass(frozen=True, slots=True)
 class Reading:
+    """A message as the detectors see it: its new text, hits and moments."""
+
     message: Message
-    text: str
-    hits: tuple[Hit, ...]
-    moments: tuple[Moment, ...]
+
+    @property
+    def text(self) -> str:
+        return self.message.new_text
+
+    @property
+    def hits(self) -> tuple[Hit, ...]:
+        return self.message.phrases
+
+    @property
+    def moments(self) -> tuple[Moment, ...]:
+        return self.message.moments
 
     def found(self, family: str, *, negated: bool = False) -> list[Hit]:
         """Hits of a family; negated ones ("budgeten är inte fryst") only when asked for."""
@@ -31,9 +53,3 @@ class Reading:
 
     def has(self, family: str) -> bool:
         return any(hit.family == family and not hit.negated for hit in self.hits)
-
-
-def read_message(message: Message, *, local_day: date) -> Reading:
-    text = message.new_text
-    return Reading(message=message, text=text, hits=tuple(find_phrases(text)),
-                   moments=tuple(find_moments(text, sent=local_day)))

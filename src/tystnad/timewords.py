@@ -6,25 +6,19 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 
 from tystnad.dates import find_dates
 from tystnad.language import languages
+from tystnad.model import Moment
 from tystnad.phrases import fold
 
 __all__ = ["Moment", "find_moments"]
 
-
-@dataclass(frozen=True, slots=True)
-class Moment:
-    start: int  # offsets in the text
-    end: int
-    day: date  # by when it is due, or when the later moment begins
-    is_vague_period: bool  # a season or month rather than a day ("efter sommaren", "i maj")
-    rule: str  # which calendar rule read it: "after_summer", "relative", "month", "date" …
+_LETTERS = re.compile(r"[^\W\d_]+")
 
 
 def _friday_of(day: date) -> date:
@@ -76,7 +70,10 @@ _RULES: dict[str, tuple[Callable[[date], date], bool]] = {
 
 @dataclass(frozen=True, slots=True)
 class _Words:
-    rules: tuple[tuple[re.Pattern[str], str], ...]
+    rules: re.Pattern[str]  # every rule's phrases in one alternation; one scan of the text
+    first_words: frozenset[str]  # a text with none of these holds no rule phrase
+    quarter_words: frozenset[str]
+    rule_of: dict[str, str]  # folded phrase -> rule
     relative: re.Pattern[str]
     units: dict[str, int]
     numbers: dict[str, int]
@@ -87,7 +84,7 @@ class _Words:
 
 @cache
 def _words() -> _Words:
-    rules: list[tuple[re.Pattern[str], str]] = []
+    rule_of: dict[str, str] = {}
     units: dict[str, int] = {}
     numbers: dict[str, int] = {}
     prefixes: set[str] = set()
@@ -98,7 +95,7 @@ def _words() -> _Words:
         for rule, said in lang.time_phrases.items():
             if rule in _RULES:
                 for phrase in said:
-                    rules.append((re.compile(rf"\b{re.escape(fold(phrase))}\b"), rule))
+                    rule_of[" ".join(fold(phrase).split())] = rule
         prefixes.update(fold(p) for p in lang.time_phrases.get("in_prefix", ()))
         month_prefixes.update(fold(p) for p in lang.time_phrases.get("month_prefix", ()))
         quarter_words.update(fold(p) for p in lang.time_phrases.get("quarter", ()))
@@ -106,11 +103,14 @@ def _words() -> _Words:
         numbers.update({fold(k): v for k, v in lang.time_numbers.items()})
         months.update({fold(k): v for k, v in lang.months.items() if len(k) >= 3})
 
-    def alternatives(words: set[str] | dict[str, int]) -> str:
+    def alternatives(words: Iterable[str]) -> str:
         return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) or "(?!)"
 
     return _Words(
-        rules=tuple(rules),
+        rules=re.compile(rf"\b(?:{alternatives(rule_of).replace(chr(92) + ' ', chr(92) + 's+')})\b"),
+        rule_of=rule_of,
+        first_words=frozenset(phrase.split()[0] for phrase in rule_of),
+        quarter_words=frozenset(quarter_words),
         relative=re.compile(
             rf"\b(?:{alternatives(prefixes)})\s+(?:(\d+)|({alternatives(numbers)}))\s+"
             rf"(?:(?:more|till)\s+)?({alternatives(units)})\b"
@@ -135,19 +135,20 @@ def find_moments(text: str, *, sent: date) -> list[Moment]:
         if not any(start < m.end and end > m.start for m in found):
             found.append(Moment(start=start, end=end, day=day, is_vague_period=vague, rule=rule))
 
-    for pattern, rule in words.rules:
-        for match in pattern.finditer(folded):
-            resolve, vague = _RULES[rule]
-            add(match.start(), match.end(), resolve(sent), vague, rule)
-    for match in words.relative.finditer(folded):
+    present = set(_LETTERS.findall(folded))
+    for match in words.rules.finditer(folded) if not present.isdisjoint(words.first_words) else ():
+        rule = words.rule_of[" ".join(match[0].split())]
+        resolve, vague = _RULES[rule]
+        add(match.start(), match.end(), resolve(sent), vague, rule)
+    for match in words.relative.finditer(folded) if not present.isdisjoint(words.units) else ():
         count = int(match[1]) if match[1] else words.numbers[match[2]]
         days = count * words.units[match[3]]
         add(match.start(), match.end(), sent + timedelta(days=days), days >= 28, "relative")
-    for match in words.quarter.finditer(folded):
+    for match in words.quarter.finditer(folded) if "q" in folded or not present.isdisjoint(words.quarter_words) else ():
         quarter = int(match[1] or match[2])
         year = sent.year if quarter * 3 >= sent.month else sent.year + 1
         add(match.start(), match.end(), date(year, quarter * 3 - 2, 1), True, "quarter")
-    for match in words.month_named.finditer(folded):
+    for match in words.month_named.finditer(folded) if not present.isdisjoint(words.months) else ():
         month = words.months[match[1]]
         year = sent.year if month >= sent.month else sent.year + 1
         add(match.start(), match.end(), date(year, month, 1), True, "month")

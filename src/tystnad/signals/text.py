@@ -6,8 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from tystnad.model import Evidence, Signal, SignalKind
-from tystnad.phrases import Hit
+from tystnad.model import Evidence, Hit, Signal, SignalKind
 from tystnad.reading import Reading
 from tystnad.signals import DealView
 
