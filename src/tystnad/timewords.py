@@ -144,7 +144,8 @@ def find_moments(text: str, *, sent: date) -> list[Moment]:
         count = int(match[1]) if match[1] else words.numbers[match[2]]
         days = count * words.units[match[3]]
         add(match.start(), match.end(), sent + timedelta(days=days), days >= 28, "relative")
-    for match in words.quarter.finditer(folded) if "q" in folded or not present.isdisjoint(words.quarter_words) else ():
+    has_quarter = "q" in folded or not present.isdisjoint(words.quarter_words)
+    for match in words.quarter.finditer(folded) if has_quarter else ():
         quarter = int(match[1] or match[2])
         year = sent.year if quarter * 3 >= sent.month else sent.year + 1
         add(match.start(), match.end(), date(year, quarter * 3 - 2, 1), True, "quarter")
