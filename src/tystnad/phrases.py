@@ -34,7 +34,7 @@ class _Pattern:
 @dataclass(frozen=True, slots=True)
 class _Book:
     by_word: dict[str, tuple[_Pattern, ...]]
-    by_prefix: dict[str, tuple[_Pattern, ...]]  # keyed by the first three letters
+    by_prefix: dict[str, tuple[_Pattern, ...]]  # keyed by the prefix's first (up to) three letters
     negations: frozenset[str]
 
 
@@ -57,7 +57,7 @@ def _book() -> _Book:
                 known.add(compiled)
                 first = words[0]
                 if first.endswith("*"):
-                    by_prefix[first[:3]].append(compiled)
+                    by_prefix[first[:-1][:3]].append(compiled)
                 else:
                     by_word[first].append(compiled)
     return _Book(
@@ -107,7 +107,8 @@ def find_phrases(text: str, families: frozenset[str] | None = None) -> list[Hit]
         tokens = [folded[sentence_start + a : sentence_start + b] for a, b in spans]
         for at, token in enumerate(tokens):
             exact = book.by_word.get(token, ())
-            prefixed = book.by_prefix.get(token[:3], ())
+            # Prefixes are indexed by up to three letters; "ny*" by two.
+            prefixed = book.by_prefix.get(token[:3], ()) + book.by_prefix.get(token[:2], ())
             if not exact and not prefixed:
                 continue
             for pattern in (*exact, *prefixed):

@@ -1,4 +1,4 @@
-"""Composes the stages: sources -> parse -> clean -> threads -> deals -> diagnosis. The only place
+"""Composes the stages: sources -> parse -> clean -> read -> threads -> deals -> diagnosis. The only place
 that knows their order; parsing and cleaning run in worker processes, in bounded batches."""
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from tystnad.clean import clean
 from tystnad.diagnosis import ScanContext, deal_latencies, diagnose
 from tystnad.model import Diagnosis, Message, RawMessage, Seller, Skipped, Status
 from tystnad.parse import UnreadableMessage, parse
+from tystnad.reading import read
 from tystnad.sources import open_sources
 from tystnad.threads import build_threads, group_deals
 
@@ -40,7 +41,7 @@ def read_one(raw: RawMessage) -> Message | Skipped:
     """Parse and clean one message. The one broad guard in tystnad: one broken message
     must never stop a mailbox scan, whatever it breaks inside the stdlib."""
     try:
-        return clean(parse(raw)).without_history()
+        return read(clean(parse(raw)).without_history())
     except UnreadableMessage as error:
         return Skipped(origin=raw.origin, reason=str(error))
     except Exception as error:  # noqa: BLE001

@@ -141,7 +141,7 @@ def detect_language(text: str) -> str | None:
     """The language whose common words the text uses most; None when it shows none.
     Short function words decide: they are what a business mail cannot avoid."""
     counts: dict[str, int] = {}
-    words = Counter(word.casefold() for word in _WORD.findall(text))
+    words = Counter(_WORD.findall(text.casefold()))
     if not words:
         return None
     for lang in languages():

@@ -46,8 +46,8 @@ def _is_answered(question: str, replies: list[Reading]) -> bool:
         return True
     if _HOW_MUCH.search(folded) and _DIGIT.search(text):
         return True
-    asked = {fold(w) for w in _WORD.findall(question)}
-    said = {fold(w) for w in _WORD.findall(text)}
+    asked = set(_WORD.findall(fold(question)))
+    said = set(_WORD.findall(fold(text)))
     # Shared content words, compared on their first five letters to forgive inflection.
     return len({w[:5] for w in asked} & {w[:5] for w in said}) >= 2
 

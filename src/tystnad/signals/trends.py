@@ -121,7 +121,7 @@ def detect_generic_outreach(view: DealView) -> list[Signal]:
     if view.timeline.status not in _SILENT:
         return []
     answers = view.customer_answers()
-    customer_words = {fold(w) for r in answers for w in _WORD.findall(r.text) if len(w) > 4}
+    customer_words = {w for r in answers for w in _WORD.findall(fold(r.text)) if len(w) > 4}
     customer_names = {fold(w) for r in answers for w in _NAME.findall(r.text)}
     # The organisation's own name, as its domain spells it; a first name in the greeting is not enough.
     labels = {re.sub(r"[^a-z]", "", fold(label))
@@ -131,7 +131,7 @@ def detect_generic_outreach(view: DealView) -> list[Signal]:
         return []
     for reading in waiting:
         body = reading.text.split("\n", 1)[-1]  # past the greeting line
-        words = {fold(w) for w in _WORD.findall(body)}
+        words = set(_WORD.findall(fold(body)))
         letters = re.sub(r"[^a-z]", "", fold(reading.text))  # "Hartley & Finch" is hartleyfinch
         if (words & (customer_words | customer_names) or re.search(r"\d", reading.text)
                 or any(label in letters for label in labels) or len(words) <= 5):
