@@ -29,6 +29,7 @@ def fold(text: str) -> str:
 class _Pattern:
     family: str
     words: tuple[str, ...]  # folded; "x*" a prefix, "~" a gap
+    together: tuple[str, ...] = ()  # "budget* & cut*": these words anywhere in the same sentence
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +37,7 @@ class _Book:
     by_word: dict[str, tuple[_Pattern, ...]]
     by_prefix: dict[str, tuple[_Pattern, ...]]  # keyed by the prefix's first (up to) three letters
     negations: frozenset[str]
+    together: tuple[_Pattern, ...]  # co-occurrence patterns, tried on every sentence
 
 
 @cache
@@ -44,12 +46,17 @@ def _book() -> _Book:
     by_prefix: dict[str, list[_Pattern]] = defaultdict(list)
     negations: set[str] = set()
     known: set[_Pattern] = set()
+    together: list[_Pattern] = []
     for lang in languages():
         for family, patterns in lang.phrases.items():
             if family == "negations":
                 negations.update(fold(word) for word in patterns)
                 continue
             for pattern in patterns:
+                if "&" in pattern:
+                    parts = tuple(fold(part).strip() for part in pattern.split("&"))
+                    together.append(_Pattern(family=family, words=(), together=parts))
+                    continue
                 words = tuple(fold(pattern).split())
                 compiled = _Pattern(family=family, words=words)
                 if compiled in known:
@@ -64,6 +71,7 @@ def _book() -> _Book:
         by_word={key: tuple(value) for key, value in by_word.items()},
         by_prefix={key: tuple(value) for key, value in by_prefix.items()},
         negations=frozenset(negations),
+        together=tuple(together),
     )
 
 
@@ -134,7 +142,31 @@ def find_phrases(text: str, families: frozenset[str] | None = None) -> list[Hit]
                     sentence_end=sentence_end,
                     negated=any(word in book.negations for word in reach),
                 ))
+        for pattern in book.together:
+            if families is not None and pattern.family not in families:
+                continue
+            hit = _together(pattern, tokens, spans, sentence_start, sentence_end, book)
+            if hit is not None and (pattern.family, hit.start) not in seen:
+                seen.add((pattern.family, hit.start))
+                hits.append(hit)
     return _without_exceptions(hits)
+
+
+def _together(pattern: _Pattern, tokens: list[str], spans: list[tuple[int, int]], sentence_start: int,
+              sentence_end: int, book: _Book) -> Hit | None:
+    """All of the pattern's words somewhere in the sentence ("budgeten för i år har vi fått
+    skära ned" and "we've had to cut the budget" alike); the hit spans first to last."""
+    positions = []
+    for word in pattern.together:
+        found = next((i for i, token in enumerate(tokens) if _word_matches(word, token)), None)
+        if found is None:
+            return None
+        positions.append(found)
+    first, last = min(positions), max(positions)
+    reach = [tokens[i] for i in range(max(0, first - _NEGATION_REACH), last + 1) if i not in positions]
+    return Hit(family=pattern.family, start=sentence_start + spans[first][0],
+               end=sentence_start + spans[last][1], sentence_start=sentence_start,
+               sentence_end=sentence_end, negated=any(word in book.negations for word in reach))
 
 
 def _without_exceptions(hits: list[Hit]) -> list[Hit]:
