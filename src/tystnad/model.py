@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -171,11 +171,6 @@ class Message:
     def is_answer(self) -> bool:
         """Auto-replies and bounces are never an answer from a person."""
         return not (self.is_auto_reply or self.is_bounce)
-
-    def without_history(self) -> Message:
-        """Drop the full body and quoted history once cleaned: later stages read
-        only new text and signature, and a large mailbox must fit in memory."""
-        return replace(self, body="", quoted="")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

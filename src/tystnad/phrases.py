@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from tystnad.language import languages
 from tystnad.model import Hit
@@ -37,7 +37,8 @@ class _Book:
     by_word: dict[str, tuple[_Pattern, ...]]
     by_prefix: dict[str, tuple[_Pattern, ...]]  # keyed by the prefix's first (up to) three letters
     negations: frozenset[str]
-    together: tuple[_Pattern, ...]  # co-occurrence patterns, tried on every sentence
+    together_by_word: dict[str, tuple[_Pattern, ...]]  # co-occurrence patterns, by their first word
+    together_by_prefix: dict[str, tuple[_Pattern, ...]]
 
 
 @cache
@@ -46,7 +47,8 @@ def _book() -> _Book:
     by_prefix: dict[str, list[_Pattern]] = defaultdict(list)
     negations: set[str] = set()
     known: set[_Pattern] = set()
-    together: list[_Pattern] = []
+    together_by_word: dict[str, list[_Pattern]] = defaultdict(list)
+    together_by_prefix: dict[str, list[_Pattern]] = defaultdict(list)
     for lang in languages():
         for family, patterns in lang.phrases.items():
             if family == "negations":
@@ -55,7 +57,9 @@ def _book() -> _Book:
             for pattern in patterns:
                 if "&" in pattern:
                     parts = tuple(fold(part).strip() for part in pattern.split("&"))
-                    together.append(_Pattern(family=family, words=(), together=parts))
+                    anchor = parts[0]
+                    target = together_by_prefix[anchor[:-1][:3]] if anchor.endswith("*") else together_by_word[anchor]
+                    target.append(_Pattern(family=family, words=(), together=parts))
                     continue
                 words = tuple(fold(pattern).split())
                 compiled = _Pattern(family=family, words=words)
@@ -71,8 +75,22 @@ def _book() -> _Book:
         by_word={key: tuple(value) for key, value in by_word.items()},
         by_prefix={key: tuple(value) for key, value in by_prefix.items()},
         negations=frozenset(negations),
-        together=tuple(together),
+        together_by_word={key: tuple(value) for key, value in together_by_word.items()},
+        together_by_prefix={key: tuple(value) for key, value in together_by_prefix.items()},
     )
+
+
+@lru_cache(maxsize=1 << 16)
+def _candidates(token: str) -> tuple[tuple[_Pattern, ...], tuple[_Pattern, ...]]:
+    """Patterns whose first word matches `token`, and co-occurrence patterns it anchors.
+    Memoised: a mailbox uses a few thousand distinct words over and over."""
+    book = _book()
+    # Prefixes are indexed by up to three letters; "ny*" by two.
+    starting = (*book.by_word.get(token, ()), *book.by_prefix.get(token[:3], ()), *book.by_prefix.get(token[:2], ()))
+    anchoring = (*book.together_by_word.get(token, ()), *book.together_by_prefix.get(token[:3], ()),
+                 *book.together_by_prefix.get(token[:2], ()))
+    return (tuple(p for p in starting if _word_matches(p.words[0], token)),
+            tuple(p for p in anchoring if _word_matches(p.together[0], token)))
 
 
 def _word_matches(pattern_word: str, token: str) -> bool:
@@ -113,20 +131,16 @@ def find_phrases(text: str, families: frozenset[str] | None = None) -> list[Hit]
     for sentence_start, sentence_end in sentences(text):
         spans = [(m.start(), m.end()) for m in _TOKEN.finditer(folded[sentence_start:sentence_end])]
         tokens = [folded[sentence_start + a : sentence_start + b] for a, b in spans]
+        anchored: dict[_Pattern, None] = {}  # ordered, so the same text always gives the same hits
         for at, token in enumerate(tokens):
-            exact = book.by_word.get(token, ())
-            # Prefixes are indexed by up to three letters; "ny*" by two.
-            prefixed = book.by_prefix.get(token[:3], ()) + book.by_prefix.get(token[:2], ())
-            if not exact and not prefixed:
-                continue
-            for pattern in (*exact, *prefixed):
+            starting, anchoring = _candidates(token)
+            if anchoring:
+                anchored.update(dict.fromkeys(anchoring))
+            for pattern in starting:
                 if families is not None and pattern.family not in families:
                     continue
-                # Single words are most patterns: settle them without the general matcher.
-                if len(pattern.words) == 1:
-                    matched = [at] if _word_matches(pattern.words[0], token) else None
-                else:
-                    matched = _match(pattern.words, tokens, at)
+                # Single words are most patterns, and their word already matched.
+                matched = [at] if len(pattern.words) == 1 else _match(pattern.words, tokens, at)
                 if matched is None or (pattern.family, at + sentence_start) in seen:
                     continue
                 seen.add((pattern.family, at + sentence_start))
@@ -142,7 +156,7 @@ def find_phrases(text: str, families: frozenset[str] | None = None) -> list[Hit]
                     sentence_end=sentence_end,
                     negated=any(word in book.negations for word in reach),
                 ))
-        for pattern in book.together:
+        for pattern in anchored:
             if families is not None and pattern.family not in families:
                 continue
             hit = _together(pattern, tokens, spans, sentence_start, sentence_end, book)

@@ -6,14 +6,14 @@ from __future__ import annotations
 import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from multiprocessing.pool import AsyncResult
 from pathlib import Path
 
 from tystnad.clean import clean
 from tystnad.diagnosis import ScanContext, deal_latencies, diagnose
-from tystnad.model import Diagnosis, Message, RawMessage, Seller, Skipped, Status
+from tystnad.model import Deal, Diagnosis, Message, RawMessage, Seller, Skipped, Status
 from tystnad.parse import UnreadableMessage, parse
 from tystnad.reading import read
 from tystnad.sources import open_sources
@@ -41,7 +41,7 @@ def read_one(raw: RawMessage) -> Message | Skipped:
     """Parse and clean one message. The one broad guard in tystnad: one broken message
     must never stop a mailbox scan, whatever it breaks inside the stdlib."""
     try:
-        return read(clean(parse(raw)).without_history())
+        return read(clean(parse(raw)))
     except UnreadableMessage as error:
         return Skipped(origin=raw.origin, reason=str(error))
     except Exception as error:  # noqa: BLE001
@@ -106,6 +106,50 @@ def _collect(
     yield from result.get()
 
 
+# Deals and context for diagnosing in forked workers: set in each child by the pool's
+# initializer (inherited through fork, never pickled), so only results travel back.
+_FORKED: tuple[list[Deal], ScanContext] | None = None
+# Below this many deals, forking costs more than it saves.
+DIAGNOSE_POOL_THRESHOLD = 500
+
+
+def _hold(deals: list[Deal], context: ScanContext) -> None:
+    global _FORKED
+    _FORKED = (deals, context)
+
+
+def _diagnose_slice(bounds: tuple[int, int]) -> list[Diagnosis]:
+    """Diagnoses without their deal (the parent has it): a deal carries all its messages."""
+    assert _FORKED is not None
+    deals, context = _FORKED
+    found = []
+    for deal in deals[bounds[0] : bounds[1]]:
+        diagnosis = diagnose(deal, context=context)
+        bare = Deal(organization=deal.organization, contacts=())
+        found.append(replace(diagnosis, deal=bare, threads=tuple(
+            replace(report, thread=replace(report.thread, messages=())) for report in diagnosis.threads)))
+    return found
+
+
+def diagnose_all(deals: list[Deal], *, context: ScanContext, workers: int) -> list[Diagnosis]:
+    """Deals are independent once the mailbox norm is known, so large mailboxes diagnose in
+    parallel; the deals (and their messages) are put back in place in this process."""
+    if workers <= 1 or len(deals) < DIAGNOSE_POOL_THRESHOLD:
+        return [diagnose(deal, context=context) for deal in deals]
+    size = -(-len(deals) // (workers * 4))
+    slices = [(start, min(start + size, len(deals))) for start in range(0, len(deals), size)]
+    with multiprocessing.get_context("fork").Pool(workers, initializer=_hold,
+                                                  initargs=(deals, context)) as pool:
+        parts = pool.map(_diagnose_slice, slices)
+    restored = []
+    for (start, _), part in zip(slices, parts, strict=True):
+        for deal, diagnosis in zip(deals[start:], part, strict=False):
+            threads = {thread.id: thread for thread in deal.threads}
+            restored.append(replace(diagnosis, deal=deal, threads=tuple(
+                replace(report, thread=threads[report.thread.id]) for report in diagnosis.threads)))
+    return restored
+
+
 _ORDER = {Status.YOUR_MOVE: 0, Status.SILENT: 1, Status.GHOSTED: 2, Status.WAITING: 3,
           Status.PAUSED: 4, Status.CLOSED: 5}
 
@@ -158,6 +202,6 @@ def scan(
     latencies = tuple(latency for deal in deals for latency in deal_latencies(deal, context))
     context = ScanContext(seller=seller, now=now, home_country=home_country, home_zone=home_zone,
                           mailbox_latencies=latencies)
-    diagnoses = sorted((diagnose(deal, context=context) for deal in deals), key=urgency)
+    diagnoses = sorted(diagnose_all(deals, context=context, workers=workers), key=urgency)
     return ScanResult(now=now, diagnoses=tuple(diagnoses), skipped=tuple(skipped),
                       messages=len(messages), duplicates=duplicates)

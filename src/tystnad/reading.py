@@ -16,11 +16,11 @@ __all__ = ["Reading", "read"]
 
 
 def read(message: Message) -> Message:
+    """Hits and moments of the new text. The full body and quoted history are dropped here:
+    no later stage reads them, and a large mailbox must fit in memory."""
     text = message.new_text
-    if not text:
-        return message
-    return replace(message, phrases=tuple(find_phrases(text)),
-                   moments=tuple(find_moments(text, sent=message.date.date())))
+    return replace(message, body="", quoted="", phrases=tuple(find_phrases(text)) if text else (),
+                   moments=tuple(find_moments(text, sent=message.date.date())) if text else ())
 
 
 @dataclass(frozen=True, slots=True)
