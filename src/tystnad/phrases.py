@@ -58,7 +58,8 @@ def _book() -> _Book:
                 if "&" in pattern:
                     parts = tuple(fold(part).strip() for part in pattern.split("&"))
                     anchor = parts[0]
-                    target = together_by_prefix[anchor[:-1][:3]] if anchor.endswith("*") else together_by_word[anchor]
+                    is_prefix = anchor.endswith("*")
+                    target = together_by_prefix[anchor[:-1][:3]] if is_prefix else together_by_word[anchor]
                     target.append(_Pattern(family=family, words=(), together=parts))
                     continue
                 words = tuple(fold(pattern).split())
@@ -86,7 +87,8 @@ def _candidates(token: str) -> tuple[tuple[_Pattern, ...], tuple[_Pattern, ...]]
     Memoised: a mailbox uses a few thousand distinct words over and over."""
     book = _book()
     # Prefixes are indexed by up to three letters; "ny*" by two.
-    starting = (*book.by_word.get(token, ()), *book.by_prefix.get(token[:3], ()), *book.by_prefix.get(token[:2], ()))
+    starting = (*book.by_word.get(token, ()), *book.by_prefix.get(token[:3], ()),
+                *book.by_prefix.get(token[:2], ()))
     anchoring = (*book.together_by_word.get(token, ()), *book.together_by_prefix.get(token[:3], ()),
                  *book.together_by_prefix.get(token[:2], ()))
     return (tuple(p for p in starting if _word_matches(p.words[0], token)),
