@@ -91,18 +91,20 @@ def conversation(
     customer: str = "Anna Berg <anna.berg@kvarnbyn.se>",
     seller: str = "Erik Lund <erik.lund@saljare.se>",
     subject: str = "Offert lagerautomation",
-    steps: list[tuple[str, str]],
+    steps: list[tuple[str, str]] | list[tuple[str, str, str]],
     body: str = "Hej,\n\nHär kommer ett meddelande om offerten och nästa steg.\n",
 ) -> list[bytes]:
-    """A threaded exchange: steps are ("seller"|"customer", "YYYY-MM-DD HH:MM")."""
+    """A threaded exchange: steps are ("seller"|"customer", "YYYY-MM-DD HH:MM"[, body])."""
     messages: list[bytes] = []
     chain: list[str] = []
-    for index, (side, moment) in enumerate(steps):
+    for index, step in enumerate(steps):
+        side, moment = step[0], step[1]
+        text = step[2] if len(step) > 2 else body
         message_id = f"<conv{next(_ids)}@mail.example>"
         sender, to = (seller, customer) if side == "seller" else (customer, seller)
         prefix = "SV: " if index else ""
         messages.append(eml(sender=sender, to=to, subject=prefix + subject, date=moment,
                             message_id=message_id, in_reply_to=chain[-1] if chain else None,
-                            references=tuple(chain), body=body))
+                            references=tuple(chain), body=text))
         chain.append(message_id)
     return messages
