@@ -225,7 +225,7 @@ def split_signature(lines: list[str], *, sender_name: str = "") -> tuple[list[st
         folded = stripped.casefold()
         if stripped in ("--", "-- ") or lines[index] == "-- ":
             return lines[:index], lines[index:last]
-        if any(folded.startswith(footer) for footer in patterns.mobile_footers):
+        if folded.startswith(patterns.mobile_footers):
             return lines[:index], lines[index:last]
         is_own_name = _sign_off_key(stripped).lstrip("/ ") in names
         if (is_own_name or _is_sign_off(stripped, patterns)) and _signature_follows(

@@ -298,7 +298,7 @@ def _leaves(headers: Headers, body: bytes, defects: list[str], depth: int = 0) -
 def _body(email_message: Headers, rest: bytes, defects: list[str]) -> tuple[str, tuple[str, ...], bool]:
     """The best text of the message, the names of its attachments, and whether it is a DSN."""
     plain: str | None = None
-    html: str | None = None
+    html: _Part | None = None  # decoded only when there is no plain text to read
     attachments: list[str] = []
     is_report = email_message.content_type == "multipart/report"
     for part in _leaves(email_message, rest, defects):
@@ -313,13 +313,13 @@ def _body(email_message: Headers, rest: bytes, defects: list[str]) -> tuple[str,
         if content_type == "text/plain" and plain is None:
             plain = _part_text(part)
         elif content_type == "text/html" and html is None:
-            html = _part_text(part)
+            html = part
         elif content_type == "message/delivery-status":
             is_report = True
     if plain is not None and (plain.strip() or html is None):
         text = plain
     elif html is not None:
-        text = html_to_text(html)
+        text = html_to_text(_part_text(html))
     else:
         text = ""
     return text.replace("\r\n", "\n").replace("\r", "\n"), tuple(attachments), is_report

@@ -30,6 +30,8 @@ class _Pattern:
     family: str
     words: tuple[str, ...]  # folded; "x*" a prefix, "~" a gap
     together: tuple[str, ...] = ()  # "budget* & cut*": these words anywhere in the same sentence
+    # Whole words after the first that the sentence must hold: a cheap test before matching.
+    required: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +65,8 @@ def _book() -> _Book:
                     target.append(_Pattern(family=family, words=(), together=parts))
                     continue
                 words = tuple(fold(pattern).split())
-                compiled = _Pattern(family=family, words=words)
+                required = frozenset(w for w in words[1:] if w != "~" and not w.endswith("*"))
+                compiled = _Pattern(family=family, words=words, required=required)
                 if compiled in known:
                     continue  # "återkomm*" and "aterkomm*" fold to one pattern
                 known.add(compiled)
@@ -134,6 +137,7 @@ def find_phrases(text: str, families: frozenset[str] | None = None) -> list[Hit]
         spans = [(m.start(), m.end()) for m in _TOKEN.finditer(folded[sentence_start:sentence_end])]
         tokens = [folded[sentence_start + a : sentence_start + b] for a, b in spans]
         anchored: dict[_Pattern, None] = {}  # ordered, so the same text always gives the same hits
+        present = set(tokens)
         for at, token in enumerate(tokens):
             starting, anchoring = _candidates(token)
             if anchoring:
@@ -142,7 +146,12 @@ def find_phrases(text: str, families: frozenset[str] | None = None) -> list[Hit]
                 if families is not None and pattern.family not in families:
                     continue
                 # Single words are most patterns, and their word already matched.
-                matched = [at] if len(pattern.words) == 1 else _match(pattern.words, tokens, at)
+                if len(pattern.words) == 1:
+                    matched: list[int] | None = [at]
+                elif pattern.required <= present:
+                    matched = _match(pattern.words, tokens, at)
+                else:
+                    continue
                 if matched is None or (pattern.family, at + sentence_start) in seen:
                     continue
                 seen.add((pattern.family, at + sentence_start))

@@ -71,7 +71,7 @@ _RULES: dict[str, tuple[Callable[[date], date], bool]] = {
 @dataclass(frozen=True, slots=True)
 class _Words:
     rules: re.Pattern[str]  # every rule's phrases in one alternation; one scan of the text
-    first_words: frozenset[str]  # a text with none of these holds no rule phrase
+    last_words: frozenset[str]  # a text with none of these holds no rule phrase
     quarter_words: frozenset[str]
     rule_of: dict[str, str]  # folded phrase -> rule
     relative: re.Pattern[str]
@@ -109,7 +109,8 @@ def _words() -> _Words:
     return _Words(
         rules=re.compile(rf"\b(?:{alternatives(rule_of).replace(chr(92) + ' ', chr(92) + 's+')})\b"),
         rule_of=rule_of,
-        first_words=frozenset(phrase.split()[0] for phrase in rule_of),
+        # Last words are the content words ("sommaren", "week"), rare in text that names no time.
+        last_words=frozenset(_LETTERS.findall(phrase)[-1] for phrase in rule_of),
         quarter_words=frozenset(quarter_words),
         relative=re.compile(
             rf"\b(?:{alternatives(prefixes)})\s+(?:(\d+)|({alternatives(numbers)}))\s+"
@@ -136,7 +137,7 @@ def find_moments(text: str, *, sent: date) -> list[Moment]:
             found.append(Moment(start=start, end=end, day=day, is_vague_period=vague, rule=rule))
 
     present = set(_LETTERS.findall(folded))
-    for match in words.rules.finditer(folded) if not present.isdisjoint(words.first_words) else ():
+    for match in words.rules.finditer(folded) if not present.isdisjoint(words.last_words) else ():
         rule = words.rule_of[" ".join(match[0].split())]
         resolve, vague = _RULES[rule]
         add(match.start(), match.end(), resolve(sent), vague, rule)
