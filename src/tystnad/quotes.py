@@ -26,13 +26,18 @@ def sentences(text: str) -> list[tuple[int, int]]:
 
 
 def first_sentence(text: str, *, limit: int = 160) -> str:
-    """The first sentence that is not a greeting ("Hej Anna,")."""
+    """The first sentence that is not a greeting ("Hej Anna,", "Hejsan!", "Hi Sam,")."""
     for start, end in sentences(text):
         piece = text[start:end]
-        if _GREETING.match(piece.rstrip(",.!: ")) or len(piece) < 3:
+        if _GREETING.match(piece.rstrip(",.!: ")) or len(piece) < 3 or _is_salutation(piece):
             continue
         return piece[:limit].rstrip()
     return text.strip()[:limit].rstrip()
+
+
+def _is_salutation(piece: str) -> bool:
+    """A short line ending in a comma or exclamation mark, alone on its line: a salutation."""
+    return piece.rstrip().endswith((",", "!")) and len(piece.split()) <= 3 and "\n" not in piece.strip()
 
 
 def sentence_around(text: str, position: int, *, limit: int = 200) -> str:

@@ -55,17 +55,22 @@ def _is_answered(question: str, replies: list[Reading]) -> bool:
 def open_questions(view: DealView) -> list[tuple[Reading, str]]:
     """(seller message, question) for each question the customer replied after but did not answer."""
     found = []
-    readings = list(view.readings)
-    for index, reading in enumerate(readings):
+    # Walk backwards keeping the next two customer answers: linear in the deal's length
+    # (a mailbox's colleagues can make one deal of twenty thousand messages).
+    following: list[Reading] = []
+    is_silent = view.timeline.status.value in ("silent", "ghosted")
+    for reading in reversed(view.readings):
         if view.is_customer(reading.message):
+            if reading.message.is_answer:
+                following = [reading, *following[:1]]
             continue
-        replies = [r for r in readings[index + 1 :] if view.is_customer(r.message) and r.message.is_answer]
-        if not replies and view.timeline.status.value not in ("silent", "ghosted"):
+        if not following and not is_silent:
             continue  # a fresh question within the customer's usual pace is not yet left open
         for start, end in _questions(reading):
             question = reading.text[start:end]
-            if not _is_answered(question, replies[:2]):
+            if not _is_answered(question, following):
                 found.append((reading, question))
+    found.reverse()
     return found
 
 
