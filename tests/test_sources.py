@@ -11,7 +11,7 @@ import pytest
 from factories import eml, write_maildir, write_mbox
 from tystnad.errors import SourceUnavailable
 from tystnad.model import RawMessage, Skipped
-from tystnad.sources import open_source, open_sources
+from tystnad.sources import load, open_source, open_sources
 
 
 def _raws(items: object) -> list[RawMessage]:
@@ -38,7 +38,8 @@ def test_mbox_escaped_from_lines_are_restored(tmp_path: Path) -> None:
     path = write_mbox(tmp_path / "box.mbox", [eml(body=body), eml()])
     found = _raws(open_source(path))
     assert len(found) == 2
-    assert b"\nFrom now on we meet" in found[0].data
+    assert b"\nFrom now on we meet" in load(found[0])
+    assert load(found[1]).startswith(b"From: Anna")
     assert found[0].origin.endswith("box.mbox#1") and found[1].origin.endswith("#2")
 
 

@@ -88,8 +88,11 @@ class Side(StrEnum):
 class RawMessage:
     """The bytes of one message as a source holds them, and where they came from."""
 
-    data: bytes
+    data: bytes  # empty when `location` says where to read it
     origin: str  # a file path, or "path#N" for the N-th message of an mbox
+    # (file, start, end) of a message in a plain mbox: the worker that parses it reads the
+    # bytes itself, so a gigabyte of mail is not copied between processes.
+    location: tuple[str, int, int] | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.header import decode_header
 from email.utils import collapse_rfc2231_value, decode_rfc2231, getaddresses, parsedate_to_datetime
+from functools import lru_cache
 
 from tystnad.html import html_to_text
 from tystnad.language import mail_systems
@@ -120,16 +121,22 @@ _SIMPLE_ADDRESS = re.compile(r'^\s*(?:"?([^"<>,]*?)"?\s*)?<?([^\s<>,"@]+@[^\s<>,
 
 
 def _addresses(values: list[str]) -> tuple[Address, ...]:
-    """Split the list first, then decode the names: a decoded "Berg, Anna" has a comma."""
+    return tuple(address for value in values for address in _address_list(value))
+
+
+@lru_cache(maxsize=1 << 14)
+def _address_list(value: str) -> tuple[Address, ...]:
+    """Split the list first, then decode the names: a decoded "Berg, Anna" has a comma.
+    Memoised: the same people write again and again, and one Address object shared by
+    many messages is also one object in memory after they travel between processes."""
     found = []
-    for value in values:
-        is_plain = '"' not in value and value.count("@") == 1 and len(value) < 300
-        simple = _SIMPLE_ADDRESS.match(value) if is_plain else None
-        pairs = [(simple[1] or "", simple[2])] if simple else getaddresses([value])
-        for name, email in pairs:
-            email = email.strip().strip("<>").lower()
-            if "@" in email:
-                found.append(Address(email=email, name=_header_text(name).strip().strip('"')))
+    is_plain = '"' not in value and value.count("@") == 1 and len(value) < 300
+    simple = _SIMPLE_ADDRESS.match(value) if is_plain else None
+    pairs = [(simple[1] or "", simple[2])] if simple else getaddresses([value])
+    for name, email in pairs:
+        email = email.strip().strip("<>").lower()
+        if "@" in email:
+            found.append(Address(email=email, name=_header_text(name).strip().strip('"')))
     return tuple(found)
 
 

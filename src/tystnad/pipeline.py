@@ -3,6 +3,7 @@ that knows their order; parsing and cleaning run in worker processes, in bounded
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -16,12 +17,12 @@ from tystnad.diagnosis import ScanContext, deal_latencies, diagnose
 from tystnad.model import Deal, Diagnosis, Message, RawMessage, Seller, Skipped, Status
 from tystnad.parse import UnreadableMessage, parse
 from tystnad.reading import read
-from tystnad.sources import open_sources
+from tystnad.sources import load, open_sources
 from tystnad.threads import build_threads, group_deals
 
 __all__ = ["ScanResult", "read_messages", "scan", "urgency"]
 
-BATCH = 250  # messages handed to a worker at once
+BATCH = 1000  # messages handed to a worker at once
 # Below this many messages a process pool costs more than it saves.
 POOL_THRESHOLD = 400
 
@@ -41,6 +42,8 @@ def read_one(raw: RawMessage) -> Message | Skipped:
     """Parse and clean one message. The one broad guard in tystnad: one broken message
     must never stop a mailbox scan, whatever it breaks inside the stdlib."""
     try:
+        if raw.location is not None:
+            raw = RawMessage(data=load(raw), origin=raw.origin)
         return read(clean(parse(raw)))
     except UnreadableMessage as error:
         return Skipped(origin=raw.origin, reason=str(error))
@@ -138,9 +141,15 @@ def diagnose_all(deals: list[Deal], *, context: ScanContext, workers: int) -> li
         return [diagnose(deal, context=context) for deal in deals]
     size = -(-len(deals) // (workers * 4))
     slices = [(start, min(start + size, len(deals))) for start in range(0, len(deals), size)]
-    with multiprocessing.get_context("fork").Pool(workers, initializer=_hold,
-                                                  initargs=(deals, context)) as pool:
-        parts = pool.map(_diagnose_slice, slices)
+    # Frozen objects are left alone by the children's garbage collector, so fewer of the
+    # parent's pages are copied into them.
+    gc.freeze()
+    try:
+        with multiprocessing.get_context("fork").Pool(workers, initializer=_hold,
+                                                      initargs=(deals, context)) as pool:
+            parts = pool.map(_diagnose_slice, slices)
+    finally:
+        gc.unfreeze()
     restored = []
     for (start, _), part in zip(slices, parts, strict=True):
         for deal, diagnosis in zip(deals[start:], part, strict=False):

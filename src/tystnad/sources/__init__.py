@@ -10,9 +10,9 @@ from tystnad.errors import SourceUnavailable
 from tystnad.model import RawMessage, Skipped
 from tystnad.sources.eml import read_eml_file, read_eml_folder
 from tystnad.sources.maildir import is_maildir, read_maildir
-from tystnad.sources.mbox import looks_like_mbox, read_mbox
+from tystnad.sources.mbox import load, looks_like_mbox, read_mbox
 
-__all__ = ["open_sources", "open_source"]
+__all__ = ["open_sources", "open_source", "load"]
 
 
 def open_source(path: Path) -> Iterator[RawMessage | Skipped]:

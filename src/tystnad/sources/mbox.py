@@ -34,7 +34,9 @@ def read_mbox(
     if not first.startswith(b"From "):
         handle.close()
         raise SourceUnavailable(f"{path}: not an mbox file (no 'From ' line at the start)")
-    return _split(handle, path)
+    # A plain file can be read again by position; a compressed one must travel as bytes.
+    emit = _message if opener is not open else _located
+    return _split(handle, path, emit=emit, offset=len(first))
 
 
 # A message ends at a blank line followed by a "From " separator line (mboxo/mboxrd).
@@ -42,7 +44,9 @@ _SEPARATOR = re.compile(rb"\n\r?\n(?=From )")
 _CHUNK = 1 << 22
 
 
-def _split(handle: IO[Any], path: Path) -> Iterator[RawMessage | Skipped]:
+def _split(
+    handle: IO[Any], path: Path, *, emit: Callable[[bytes, Path, int, int], RawMessage], offset: int
+) -> Iterator[RawMessage | Skipped]:
     """Find separators in large blocks with a compiled search, not line by line: an mbox of
     a gigabyte splits in seconds, and memory holds one block plus the message being cut."""
     # read1 returns what one underlying read gave, so the blocks before a damaged spot
@@ -57,11 +61,12 @@ def _split(handle: IO[Any], path: Path) -> Iterator[RawMessage | Skipped]:
                 buffer += block
                 start = 0
                 for match in _SEPARATOR.finditer(buffer):
-                    yield _message(buffer[start : match.start() + 1], path, index)
+                    yield emit(buffer[start : match.start() + 1], path, index, offset + start)
                     index += 1
                     line_end = buffer.find(b"\n", match.end())
                     start = line_end + 1 if line_end >= 0 else len(buffer)
                 buffer = buffer[start:]
+                offset += start
                 if not block:
                     break
         except (OSError, EOFError, ValueError) as error:
@@ -69,10 +74,26 @@ def _split(handle: IO[Any], path: Path) -> Iterator[RawMessage | Skipped]:
             yield Skipped(origin=f"{path}#{index + 1}", reason=f"mbox damaged from here on ({error})")
             return
         if buffer.strip():
-            yield _message(buffer, path, index)
+            yield emit(buffer, path, index, offset)
 
 
-def _message(data: bytes, path: Path, index: int) -> RawMessage:
-    if b">From " in data:
-        data = _ESCAPED_FROM.sub(rb"\1", data)
-    return RawMessage(data=data, origin=f"{path}#{index + 1}")
+def _unescape(data: bytes) -> bytes:
+    return _ESCAPED_FROM.sub(rb"\1", data) if b">From " in data else data
+
+
+def _message(data: bytes, path: Path, index: int, start: int) -> RawMessage:
+    return RawMessage(data=_unescape(data), origin=f"{path}#{index + 1}")
+
+
+def _located(data: bytes, path: Path, index: int, start: int) -> RawMessage:
+    return RawMessage(data=b"", origin=f"{path}#{index + 1}", location=(str(path), start, start + len(data)))
+
+
+def load(raw: RawMessage) -> bytes:
+    """The message's bytes, read from the mbox by position when the source left them there."""
+    if raw.location is None:
+        return raw.data
+    name, start, end = raw.location
+    with open(name, "rb") as handle:
+        handle.seek(start)
+        return _unescape(handle.read(end - start))
