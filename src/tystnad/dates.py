@@ -70,7 +70,7 @@ def find_dates(text: str, *, reference: date) -> list[DateMention]:
     names = _names()
     found: list[DateMention] = []
     # Most mail names no date at all: look for the cheap clues before running the patterns.
-    words = {word.lower() for word in _LETTERS.findall(text)}
+    words = set(_LETTERS.findall(text.lower()))
     has_digit = _DIGIT.search(text) is not None
     has_month = has_digit and not words.isdisjoint(names.months)
     has_weekday = not words.isdisjoint(names.weekdays)

@@ -191,10 +191,11 @@ _PARAMETER = re.compile(r';\s*([^\s=;]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^;]*)')
 class Headers:
     """A header block: names lower-cased, folded lines joined, raw UTF-8 (RFC 6532) read."""
 
-    __slots__ = ("fields",)
+    __slots__ = ("fields", "_parameters")
 
     def __init__(self, block: bytes, defects: list[str]) -> None:
         self.fields: dict[str, list[str]] = {}
+        self._parameters: dict[str, tuple[str, dict[str, str]]] = {}
         text = decode_bytes(block, "utf-8")
         current: list[str] | None = None
         for line in text.split("\n"):
@@ -222,6 +223,9 @@ class Headers:
 
     def parameters(self, name: str) -> tuple[str, dict[str, str]]:
         """("text/plain", {"charset": "utf-8"}) from a Content-Type-like header."""
+        known = self._parameters.get(name)
+        if known is not None:
+            return known
         value = self.get(name) or ""
         main = value.split(";", 1)[0].strip().lower()
         params = {}
@@ -230,6 +234,7 @@ class Headers:
             if raw.startswith('"') and raw.endswith('"') and len(raw) >= 2:
                 raw = raw[1:-1].replace('\\"', '"')
             params[key.lower()] = raw
+        self._parameters[name] = (main, params)
         return main, params
 
     @property
