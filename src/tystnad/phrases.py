@@ -127,10 +127,11 @@ def _match(words: tuple[str, ...], tokens: list[str], at: int) -> list[int] | No
     return matched
 
 
-def find_phrases(text: str, families: frozenset[str] | None = None) -> list[Hit]:
-    """Every phrase-family hit in `text`, sentence by sentence, in order."""
+def find_phrases(text: str, families: frozenset[str] | None = None, *, folded: str | None = None) -> list[Hit]:
+    """Every phrase-family hit in `text`, sentence by sentence, in order (`folded`: fold(text),
+    when the caller has it already)."""
     book = _book()
-    folded = fold(text)
+    folded = fold(text) if folded is None else folded
     hits: list[Hit] = []
     seen: set[tuple[str, int]] = set()
     for sentence_start, sentence_end in sentences(text):

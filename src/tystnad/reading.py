@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from tystnad.model import Hit, Message, Moment
-from tystnad.phrases import find_phrases
+from tystnad.phrases import find_phrases, fold
 from tystnad.timewords import find_moments
 
 __all__ = ["Reading", "read"]
@@ -19,8 +19,11 @@ def read(message: Message) -> Message:
     """Hits and moments of the new text. The full body and quoted history are dropped here:
     no later stage reads them, and a large mailbox must fit in memory."""
     text = message.new_text
-    return replace(message, body="", quoted="", phrases=tuple(find_phrases(text)) if text else (),
-                   moments=tuple(find_moments(text, sent=message.date.date())) if text else ())
+    if not text:
+        return replace(message, body="", quoted="")
+    folded = fold(text)
+    return replace(message, body="", quoted="", phrases=tuple(find_phrases(text, folded=folded)),
+                   moments=tuple(find_moments(text, sent=message.date.date(), folded=folded)))
 
 
 @dataclass(frozen=True, slots=True)

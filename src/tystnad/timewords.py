@@ -126,10 +126,10 @@ def _words() -> _Words:
     )
 
 
-def find_moments(text: str, *, sent: date) -> list[Moment]:
+def find_moments(text: str, *, sent: date, folded: str | None = None) -> list[Moment]:
     """Every time expression in `text` with the day it points to, in order of appearance."""
     words = _words()
-    folded = fold(text)
+    folded = fold(text) if folded is None else folded
     found: list[Moment] = []
 
     def add(start: int, end: int, day: date, vague: bool, rule: str) -> None:
