@@ -102,7 +102,7 @@ def _last_heard(diagnosis: Diagnosis) -> str:
 
 
 _HEADINGS = ("STATUS", "RISK", "QUIET", "CUSTOMER", "HEARD", "NEXT")
-_WIDTHS = (9, 4, 5, 24, 10, 18)
+_WIDTHS = (9, 4, 5, 23, 10, 19)
 
 
 def render_table(result: ScanResult) -> str:
