@@ -150,4 +150,9 @@ def test_quotes_are_verbatim_across_a_generated_mailbox(tmp_path: Path) -> None:
             checked += 1
         for reason in diagnosis.reasons:
             assert reason.evidence, reason  # a reason without evidence is never given
+        for item in diagnosis.meddicc:
+            if item.evidence is not None:
+                message = next(m for t in diagnosis.deal.threads for m in t.messages
+                               if m.message_id == item.evidence.message_id)
+                assert item.evidence.quote in message.new_text + "\n" + message.signature + message.sender.name
     assert checked > 50

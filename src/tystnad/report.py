@@ -61,6 +61,12 @@ def _deal_json(diagnosis: Diagnosis) -> dict[str, Any]:
             for r in diagnosis.reasons
         ],
         "meddicc": {str(item.element): str(item.state) for item in diagnosis.meddicc},
+        # The sentence (or signature title) that confirms each confirmed element.
+        "meddicc_evidence": {
+            str(item.element): {"message_id": item.evidence.message_id, "quote": item.evidence.quote}
+            for item in diagnosis.meddicc
+            if item.evidence is not None
+        },
         "play": None if play is None else {
             "kind": str(play.kind),
             "why": play.why,
