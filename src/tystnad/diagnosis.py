@@ -13,6 +13,7 @@ from tystnad.meddicc import assess_meddicc
 from tystnad.model import (
     Deal,
     Diagnosis,
+    Evidence,
     Message,
     Rhythm,
     Seller,
@@ -21,7 +22,7 @@ from tystnad.model import (
     Timeline,
 )
 from tystnad.playbook import recommend
-from tystnad.reasons import rank_reasons
+from tystnad.reasons import HINTS, rank_reasons
 from tystnad.signals import DealView, detect_signals
 from tystnad.signals.text import closing_words, commitments
 from tystnad.threads import chronological
@@ -183,10 +184,21 @@ def diagnose(deal: Deal, *, context: ScanContext) -> Diagnosis:
     meddicc = assess_meddicc(view)
     diagnosis = Diagnosis(
         deal=deal, language=language, country=calendar.country, rhythm=rhythm, timeline=timeline,
-        threads=threads, signals=signals, reasons=rank_reasons(signals, meddicc),
+        threads=threads, signals=signals, reasons=rank_reasons(signals, meddicc, _hints(view)),
         meddicc=meddicc, play=None,
     )
     return recommend(diagnosis, view=view)
+
+
+def _hints(view: DealView) -> tuple[tuple[str, Evidence], ...]:
+    """The customer's own words for reasons that have no signal of their own."""
+    found = []
+    for reading in view.customer_answers():
+        for family in HINTS:
+            for hit in reading.found(family):
+                found.append((family, Evidence(message_id=reading.message.message_id,
+                                               quote=reading.sentence(hit))))
+    return tuple(found[-2:])
 
 
 def _with_text(view: DealView) -> Timeline:

@@ -47,7 +47,14 @@ _DAMPERS = {SignalKind.ENGAGED: (Reason.LOW_RELEVANCE, 0.5)}
 MIN_SCORE = 0.2
 
 
-def rank_reasons(signals: tuple[Signal, ...], meddicc: tuple[MeddiccItem, ...] = ()) -> tuple[ReasonScore, ...]:
+# Customer words that point to a reason without being a signal of their own ("no need for a call").
+HINTS: dict[str, tuple[Reason, float]] = {"not_relevant": (Reason.LOW_RELEVANCE, 0.45)}
+
+
+def rank_reasons(
+    signals: tuple[Signal, ...], meddicc: tuple[MeddiccItem, ...] = (),
+    hints: tuple[tuple[str, Evidence], ...] = (),
+) -> tuple[ReasonScore, ...]:
     kinds = {signal.kind: signal for signal in signals}
     scores: dict[Reason, float] = defaultdict(float)
     evidence: dict[Reason, list[Evidence]] = defaultdict(list)
@@ -61,6 +68,12 @@ def rank_reasons(signals: tuple[Signal, ...], meddicc: tuple[MeddiccItem, ...] =
             primary.add(reason)
         if signal.evidence is not None and signal.evidence not in evidence[reason]:
             evidence[reason].append(signal.evidence)
+    for family, quote in hints:
+        reason, weight = HINTS[family]
+        if quote not in evidence[reason]:
+            scores[reason] += weight
+            primary.add(reason)
+            evidence[reason].append(quote)
     for kind, (reason, factor) in _DAMPERS.items():
         if kind in kinds:
             scores[reason] *= factor

@@ -17,6 +17,7 @@ __all__ = ["detect_slowing", "detect_shrinking", "detect_single_threaded", "dete
            "detect_no_next_step", "detect_generic_outreach"]
 
 _WORD = re.compile(r"[^\W\d_]{2,}")
+_DIGITS = re.compile(r"\d+(?:[.,]\d+)?")
 _NAME = re.compile(r"(?<=[a-zåäö,] )[A-ZÅÄÖ][a-zåäöø]{2,}")
 _SILENT = (Status.SILENT, Status.GHOSTED)
 # Attachment names that are an offer: "Offert_Kvarnbyn.pdf", "Proposal_v2.pdf", "Quote-1234.pdf".
@@ -121,7 +122,8 @@ def detect_generic_outreach(view: DealView) -> list[Signal]:
     if view.timeline.status not in _SILENT:
         return []
     answers = view.customer_answers()
-    customer_words = {w for r in answers for w in _WORD.findall(fold(r.text)) if len(w) > 4}
+    customer_words = {w for r in answers for w in _WORD.findall(fold(r.text)) if len(w) > 5}
+    customer_numbers = {n for r in answers for n in _DIGITS.findall(r.text)}
     customer_names = {fold(w) for r in answers for w in _NAME.findall(r.text)}
     # The organisation's own name, as its domain spells it; a first name in the greeting is not enough.
     labels = {re.sub(r"[^a-z]", "", fold(label))
@@ -133,7 +135,11 @@ def detect_generic_outreach(view: DealView) -> list[Signal]:
         body = reading.text.split("\n", 1)[-1]  # past the greeting line
         words = set(_WORD.findall(fold(body)))
         letters = re.sub(r"[^a-z]", "", fold(reading.text))  # "Hartley & Finch" is hartleyfinch
-        if (words & (customer_words | customer_names) or re.search(r"\d", reading.text)
+        # The customer's own numbers, names, two of their words or one long one; a number the seller
+        # brings ("500+ companies") says nothing about this customer.
+        shared = words & customer_words
+        if (len(shared) >= 2 or any(len(word) >= 7 for word in shared) or words & customer_names
+                or customer_numbers & set(_DIGITS.findall(reading.text))
                 or any(label in letters for label in labels) or len(words) <= 5):
             return []
     return [Signal(kind=SignalKind.GENERIC_OUTREACH, evidence=_quote(waiting[-1]),
