@@ -53,8 +53,13 @@ def test_week_long_spans_match_day_by_day_counting() -> None:
 
 
 def test_rhythm_prefers_the_customers_own_replies() -> None:
-    rhythm = learn_rhythm([0.5, 1.0, 1.5, 4.0], [3.0] * 50)
-    assert rhythm.source == "customer" and rhythm.median == pytest.approx(1.25)
+    rhythm = learn_rhythm([0.5, 1.0, 1.5], [3.0] * 50)
+    assert rhythm.source == "customer" and rhythm.median == pytest.approx(1.0)
+
+
+def test_a_fading_customers_latest_slow_reply_does_not_become_their_norm() -> None:
+    rhythm = learn_rhythm([0.2, 0.5, 0.8, 9.0, 11.0], [])
+    assert rhythm.median == pytest.approx(0.65)
 
 
 def test_rhythm_falls_back_to_the_mailbox_then_to_the_default() -> None:

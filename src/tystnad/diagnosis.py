@@ -74,6 +74,7 @@ def timeline_of(
     waiting_since: datetime | None = None
     unanswered = 0
     return_day = None
+    away_since: datetime | None = None
     for message in messages:
         if seller.owns(message.sender):
             last_outbound = message.date
@@ -88,6 +89,7 @@ def timeline_of(
             return_day = None
         elif message.return_date is not None:
             return_day = message.return_date
+            away_since = message.date
     if waiting_since is None:
         stale = calendar.business_days_between(last_inbound, now) if last_inbound else 0.0
         # The customer is waiting on the seller; the longer, the likelier they move on.
@@ -99,9 +101,10 @@ def timeline_of(
         return Timeline(status=Status.WAITING, risk=_clamp(0.15 + 0.05 * (unanswered - 1)),
                         last_inbound=last_inbound, last_outbound=last_outbound, silence=silence,
                         unanswered=unanswered, waiting_until=return_day)
-    if return_day is not None:
+    if return_day is not None and away_since is not None:
+        # The days the customer was away do not count against them; the days before and after do.
         back = datetime.combine(return_day, datetime.min.time(), tzinfo=calendar.zone)
-        silence = min(silence, calendar.business_days_between(back, now))
+        silence = max(silence - calendar.business_days_between(max(away_since, waiting_since), back), 0.0)
     threshold = rhythm.silence_threshold
     if silence <= threshold:
         status = Status.WAITING

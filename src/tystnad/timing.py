@@ -139,7 +139,11 @@ def reply_latencies(
 
 
 def learn_rhythm(own: Sequence[float], mailbox: Sequence[float]) -> Rhythm:
-    if len(own) >= MIN_OWN_SAMPLES:
+    """The customer's usual pace. Their latest reply is left out once there are enough
+    before it: a customer who is fading must not teach us that fading is their norm."""
+    if len(own) > MIN_OWN_SAMPLES:
+        return Rhythm(median=statistics.median(own[:-1]), samples=len(own), source="customer")
+    if len(own) == MIN_OWN_SAMPLES:
         return Rhythm(median=statistics.median(own), samples=len(own), source="customer")
     if len(mailbox) >= MIN_MAILBOX_SAMPLES:
         # Blend the little we know of this customer into the mailbox norm.
