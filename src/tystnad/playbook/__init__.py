@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from tystnad.model import Diagnosis, Play, PlayKind, Reason, SignalKind, Status
+from tystnad.playbook.drafts import write_draft
 from tystnad.signals import DealView
 
 __all__ = ["recommend"]
@@ -51,6 +52,8 @@ def recommend(diagnosis: Diagnosis, *, view: DealView) -> Diagnosis:
                     why="The customer has closed this; leave the door open and stop chasing.")
     else:
         play = _for_silence(diagnosis, view, top.reason if top else None, kinds, next_day)
+    if status is not Status.CLOSED:
+        play = replace(play, draft=write_draft(diagnosis, view=view, kind=play.kind))
     return replace(diagnosis, play=play)
 
 
