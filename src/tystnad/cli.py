@@ -6,6 +6,7 @@ import json
 import sys
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -13,8 +14,10 @@ from tystnad import __version__
 from tystnad.config import load_settings
 from tystnad.errors import ConfigError, TystnadError
 from tystnad.model import Seller, Skipped
+from tystnad.outgoing import draft_to_eml
 from tystnad.pipeline import scan as run_scan
 from tystnad.report import render_markdown, render_table, to_json
+from tystnad.store import OUTCOMES, open_store
 
 RISK_HELP = (
     "risk is the probability, as of --now, that the customer does not reply within 14 days; "
@@ -88,12 +91,81 @@ def scan(sources: tuple[Path, ...], me: str, now_text: str | None, output: str,
     )
     if progress is not None:
         progress.done()
+    document = to_json(result)
+    store = open_store(settings.home)
+    outcomes = store.latest_outcomes()
+    for deal in document["deals"]:
+        known = outcomes.get(deal["organization"])
+        deal["outcome"] = None if known is None else {"outcome": known.outcome, "note": known.note,
+                                                      "recorded_at": known.recorded_at.isoformat()}
+    store.record_scan(created_at=datetime.now().astimezone(), sources=[str(s) for s in sources],
+                      seller=me, document=document)
+    store.close()
     if output == "json":
-        click.echo(json.dumps(to_json(result), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
     elif output == "markdown":
         click.echo(render_markdown(result), nl=False)
     else:
         click.echo(render_table(result))
+
+
+def _latest_deal(settings_home: Path, organization: str) -> dict[str, Any]:
+    store = open_store(settings_home)
+    scan_record = store.latest_scan()
+    store.close()
+    if scan_record is None:
+        raise ConfigError("no scan recorded yet; run `tystnad scan SOURCE --me DOMAINS` first")
+    for deal in scan_record.document["deals"]:
+        if deal["organization"] == organization.lower():
+            return dict(deal)
+    raise ConfigError(f"no deal {organization!r} in the latest scan (of {scan_record.created_at:%Y-%m-%d %H:%M})")
+
+
+@cli.command()
+@click.argument("deal")
+@click.option("--eml", "eml_path", type=click.Path(path_type=Path),
+              help="Also write the draft as a ready .eml file.")
+def draft(deal: str, eml_path: Path | None) -> None:
+    """Print the draft for DEAL (its organisation as printed, e.g. kvarnbyn.se) from the latest scan."""
+    settings = load_settings()
+    found = _latest_deal(settings.home, deal)
+    play = found.get("play") or {}
+    written = play.get("draft")
+    if not written:
+        kind, why = play.get("kind", "no play"), play.get("why", "")
+        click.echo(f"{found['organization']}: {kind} — nothing to send now. {why}")
+        return
+    click.echo(f"To: {', '.join(written['to'])}\nSubject: {written['subject']}\nSend on: {play.get('send_on')}\n")
+    click.echo(written["body"])
+    if eml_path is not None:
+        eml_path.write_bytes(draft_to_eml(written, now=datetime.now().astimezone()))
+        click.echo(f"wrote {eml_path}", err=True)
+
+
+@cli.command()
+@click.argument("deal")
+@click.argument("outcome", type=click.Choice(list(OUTCOMES)))
+@click.option("--note", default="", help="What happened, in a few words.")
+def outcome(deal: str, outcome: str, note: str) -> None:
+    """Record what happened with DEAL: replied, meeting, won, lost or no_reply."""
+    store = open_store(load_settings().home)
+    store.record_outcome(organization=deal.lower(), outcome=outcome, note=note,
+                         recorded_at=datetime.now().astimezone())
+    store.close()
+    click.echo(f"recorded: {deal.lower()} {outcome}")
+
+
+@cli.command()
+def info() -> None:
+    """Where tystnad keeps its data, and what is recorded there."""
+    settings = load_settings()
+    store = open_store(settings.home)
+    latest = store.latest_scan()
+    click.echo(f"data directory: {settings.home}\nstore:          {store.path}")
+    click.echo(f"scans:          {store.scan_count()}")
+    if latest is not None:
+        click.echo(f"latest scan:    {latest.created_at:%Y-%m-%d %H:%M} of {', '.join(latest.sources)}")
+    store.close()
 
 
 def _warn_skipped(skipped: Skipped) -> None:

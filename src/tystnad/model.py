@@ -279,6 +279,9 @@ class Draft:
     to: tuple[str, ...]
     subject: str
     body: str
+    sender: str = ""  # the seller's address that last wrote in the thread
+    in_reply_to: str = ""  # so the reply threads in the customer's mailbox
+    references: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -76,6 +76,9 @@ def _deal_json(diagnosis: Diagnosis) -> dict[str, Any]:
                 "to": list(play.draft.to),
                 "subject": play.draft.subject,
                 "body": play.draft.body,
+                "from": play.draft.sender,
+                "in_reply_to": play.draft.in_reply_to,
+                "references": list(play.draft.references),
             },
         },
     }

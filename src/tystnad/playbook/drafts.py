@@ -76,8 +76,12 @@ def write_draft(diagnosis: Diagnosis, *, view: DealView, kind: PlayKind) -> Draf
     greeting = (templates["greeting"] if first_name else templates["greeting_no_name"]).format(**values)
     sign_off = templates["sign_off"].format(**values).rstrip()
     subject = templates["subject_prefix"] + (thread.subject if thread else "")
+    last = thread.messages[-1] if thread and thread.messages else None
     return Draft(language=language, to=(recipient.email,), subject=subject,
-                 body=f"{greeting}\n\n{text}\n\n{sign_off}\n")
+                 body=f"{greeting}\n\n{text}\n\n{sign_off}\n",
+                 sender=sellers[-1].message.sender.email if sellers else "",
+                 in_reply_to=last.message_id if last else "",
+                 references=tuple(dict.fromkeys((*last.references, last.message_id))) if last else ())
 
 
 def _topic(subject: str) -> str:
