@@ -14,6 +14,7 @@ from tystnad import __version__
 from tystnad.config import load_settings
 from tystnad.errors import ConfigError, TystnadError
 from tystnad.model import Seller, Skipped
+from tystnad.monday import render_monday_html, render_monday_markdown, render_monday_text
 from tystnad.outgoing import draft_to_eml
 from tystnad.pipeline import scan as run_scan
 from tystnad.report import render_markdown, render_table, to_json
@@ -153,6 +154,26 @@ def outcome(deal: str, outcome: str, note: str) -> None:
                          recorded_at=datetime.now().astimezone())
     store.close()
     click.echo(f"recorded: {deal.lower()} {outcome}")
+
+
+@cli.command()
+@click.option("--format", "output", type=click.Choice(["text", "markdown", "html"]), default="text",
+              show_default=True)
+@click.option("--out", "out_path", type=click.Path(path_type=Path), help="Write to this file instead.")
+def monday(output: str, out_path: Path | None) -> None:
+    """The deals that need an honest mail this week, most urgent first, with the drafts (latest scan)."""
+    store = open_store(load_settings().home)
+    latest = store.latest_scan()
+    store.close()
+    if latest is None:
+        raise ConfigError("no scan recorded yet; run `tystnad scan SOURCE --me DOMAINS` first")
+    render = {"text": render_monday_text, "markdown": render_monday_markdown, "html": render_monday_html}
+    text = render[output](latest.document)
+    if out_path is None:
+        click.echo(text, nl=False)
+    else:
+        out_path.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {out_path}", err=True)
 
 
 @cli.command()

@@ -12,7 +12,8 @@ from importlib import resources
 from typing import Any
 
 from tystnad.language import languages
-from tystnad.model import Diagnosis, Draft, PlayKind
+from tystnad.model import Address, Diagnosis, Draft, PlayKind
+from tystnad.reading import Reading
 from tystnad.signals import DealView
 
 __all__ = ["write_draft"]
@@ -51,12 +52,11 @@ def write_draft(diagnosis: Diagnosis, *, view: DealView, kind: PlayKind) -> Draf
     if templates is None:
         return None
     answers = view.customer_answers()
-    recipient = answers[-1].message.sender if answers else (diagnosis.deal.contacts[0]
-                                                            if diagnosis.deal.contacts else None)
+    sellers = view.seller_messages()
+    recipient = _recipient(view, answers, sellers, is_their_move=diagnosis.timeline.status.value != "your_move")
     if recipient is None:
         return None
     first_name = recipient.name.split()[0] if recipient.name and "@" not in recipient.name else ""
-    sellers = view.seller_messages()
     signer = sellers[-1].message.sender.name.split()[0] if sellers and sellers[-1].message.sender.name else ""
     thread = diagnosis.threads[0].thread if diagnosis.threads else None
     customer_ids = {r.message.message_id for r in answers}
@@ -82,6 +82,19 @@ def write_draft(diagnosis: Diagnosis, *, view: DealView, kind: PlayKind) -> Draf
                  sender=sellers[-1].message.sender.email if sellers else "",
                  in_reply_to=last.message_id if last else "",
                  references=tuple(dict.fromkeys((*last.references, last.message_id))) if last else ())
+
+
+def _recipient(view: DealView, answers: list[Reading], sellers: list[Reading], *,
+               is_their_move: bool) -> Address | None:
+    """Who the mail goes to: whoever wrote last when it is the seller's move; during a silence,
+    the customer people the seller last wrote to (the contact may have left, as the mail showed)."""
+    if is_their_move and sellers:
+        addressed = [a for a in sellers[-1].message.to if view.is_customer_address(a)]
+        if addressed:
+            return addressed[0]
+    if answers:
+        return answers[-1].message.sender
+    return view.deal.contacts[0] if view.deal.contacts else None
 
 
 def _topic(subject: str) -> str:
