@@ -95,7 +95,7 @@ def test_bad_arguments_are_one_line_errors(mailbox: Path, tmp_path: Path,
 
 
 def test_every_command_has_help(tmp_path: Path) -> None:
-    for command in ("scan", "generate", "draft", "outcome", "info", "monday"):
+    for command in ("scan", "generate", "draft", "outcome", "info", "monday", "check"):
         done = tystnad(command, "--help", home=tmp_path)
         assert done.returncode == 0 and "Usage" in done.stdout
     assert "14 days" in tystnad("scan", "--help", home=tmp_path).stdout

@@ -11,11 +11,13 @@ from typing import Any
 import click
 
 from tystnad import __version__
+from tystnad.check import check_draft
 from tystnad.config import load_settings
 from tystnad.errors import ConfigError, TystnadError
-from tystnad.model import Seller, Skipped
+from tystnad.model import RawMessage, Seller, Skipped
 from tystnad.monday import render_monday_html, render_monday_markdown, render_monday_text
 from tystnad.outgoing import draft_to_eml
+from tystnad.pipeline import read_one
 from tystnad.pipeline import scan as run_scan
 from tystnad.report import render_markdown, render_table, to_json
 from tystnad.store import OUTCOMES, open_store
@@ -174,6 +176,27 @@ def monday(output: str, out_path: Path | None) -> None:
     else:
         out_path.write_text(text, encoding="utf-8")
         click.echo(f"wrote {out_path}", err=True)
+
+
+@cli.command()
+@click.argument("draft_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--deal", "organization", help="The deal it answers, from the latest scan (e.g. kvarnbyn.se).")
+def check(draft_file: Path, organization: str | None) -> None:
+    """Judge a mail you wrote before sending it: relevant, personal, a next step, no pressure."""
+    settings = load_settings()
+    raw = draft_file.read_bytes()
+    text = raw.decode("utf-8", "replace")
+    if draft_file.suffix.lower() == ".eml":
+        read = read_one(RawMessage(data=raw, origin=str(draft_file)))
+        if isinstance(read, Skipped):
+            raise ConfigError(f"{draft_file}: {read.reason}")
+        text = read.new_text
+    deal = _latest_deal(settings.home, organization) if organization else None
+    findings = check_draft(text, deal=deal, today=datetime.now().astimezone().date())
+    for finding in findings:
+        click.echo(f"{'ok ' if finding.is_ok else 'fix'}  {finding.aspect:10s} {finding.detail}")
+    passed = sum(f.is_ok for f in findings)
+    click.echo(f"\n{passed}/{len(findings)} fine" + ("" if passed == len(findings) else " — worth another pass"))
 
 
 @cli.command()
