@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import itertools
 from datetime import datetime, timedelta, timezone
+from email.header import Header
 from email.utils import format_datetime
 from pathlib import Path
 
@@ -34,7 +35,9 @@ def eml(
     headers: dict[str, str] | None = None,
 ) -> bytes:
     """One message as a plain client would write it (8bit text/plain)."""
-    lines = [f"From: {sender}", f"To: {to}", f"Subject: {subject}"]
+    # Non-ASCII subjects travel as RFC 2047 encoded words, as every client sends them.
+    encoded = subject if subject.isascii() else Header(subject, "utf-8").encode()
+    lines = [f"From: {sender}", f"To: {to}", f"Subject: {encoded}"]
     if date is not None:
         moment = when(date) if isinstance(date, str) else date
         lines.append(f"Date: {format_datetime(moment)}")
