@@ -17,7 +17,7 @@ from tystnad.errors import ConfigError, TystnadError
 from tystnad.model import RawMessage, Seller, Skipped
 from tystnad.monday import render_monday_html, render_monday_markdown, render_monday_text
 from tystnad.outgoing import draft_to_eml
-from tystnad.pipeline import read_one
+from tystnad.pipeline import ScanResult, read_one
 from tystnad.pipeline import scan as run_scan
 from tystnad.report import render_markdown, render_table, to_json
 from tystnad.store import OUTCOMES, open_store
@@ -85,6 +85,18 @@ def scan(sources: tuple[Path, ...], me: str, now_text: str | None, output: str,
          workers: int | None) -> None:
     """Scan SOURCES (.eml files, folders of them, mbox or mbox.gz files, Maildir folders)
     and list every customer deal with where it stands in time."""
+    result, document = _scan_and_record(sources, me, now_text, workers)
+    if output == "json":
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+    elif output == "markdown":
+        click.echo(render_markdown(result), nl=False)
+    else:
+        click.echo(render_table(result))
+
+
+def _scan_and_record(sources: tuple[Path, ...], me: str, now_text: str | None,
+                     workers: int | None) -> tuple[ScanResult, dict[str, Any]]:
+    """Scan, attach each deal's latest recorded outcome, and record the scan in the store."""
     settings = load_settings(workers=workers)
     progress = _Progress() if sys.stderr.isatty() else None
     result = run_scan(
@@ -104,12 +116,15 @@ def scan(sources: tuple[Path, ...], me: str, now_text: str | None, output: str,
     store.record_scan(created_at=datetime.now().astimezone(), sources=[str(s) for s in sources],
                       seller=me, document=document)
     store.close()
-    if output == "json":
-        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
-    elif output == "markdown":
-        click.echo(render_markdown(result), nl=False)
-    else:
-        click.echo(render_table(result))
+    return result, document
+
+
+def _rescan_if_asked(sources: tuple[Path, ...], me: str | None, now_text: str | None) -> None:
+    """draft and monday work on the latest scan, or scan SOURCE --me first, like scan does."""
+    if sources:
+        if not me:
+            raise ConfigError("with SOURCE, --me is needed too (the seller's domains or addresses)")
+        _scan_and_record(sources, me, now_text, None)
 
 
 def _latest_deal(settings_home: Path, organization: str) -> dict[str, Any]:
@@ -126,10 +141,16 @@ def _latest_deal(settings_home: Path, organization: str) -> dict[str, Any]:
 
 @cli.command()
 @click.argument("deal")
+@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--me", help="With SOURCE: the seller's domains or addresses, as for scan.")
+@click.option("--now", "now_text", help='With SOURCE: the analysis moment, "YYYY-MM-DD HH:MM".')
 @click.option("--eml", "eml_path", type=click.Path(path_type=Path),
               help="Also write the draft as a ready .eml file.")
-def draft(deal: str, eml_path: Path | None) -> None:
-    """Print the draft for DEAL (its organisation as printed, e.g. kvarnbyn.se) from the latest scan."""
+def draft(deal: str, sources: tuple[Path, ...], me: str | None, now_text: str | None,
+          eml_path: Path | None) -> None:
+    """Print the draft for DEAL (its organisation as printed, e.g. kvarnbyn.se) from the latest
+    scan, or from a scan of SOURCE... --me first."""
+    _rescan_if_asked(sources, me, now_text)
     settings = load_settings()
     found = _latest_deal(settings.home, deal)
     play = found.get("play") or {}
@@ -159,11 +180,17 @@ def outcome(deal: str, outcome: str, note: str) -> None:
 
 
 @cli.command()
+@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--me", help="With SOURCE: the seller's domains or addresses, as for scan.")
+@click.option("--now", "now_text", help='With SOURCE: the analysis moment, "YYYY-MM-DD HH:MM".')
 @click.option("--format", "output", type=click.Choice(["text", "markdown", "html"]), default="text",
               show_default=True)
 @click.option("--out", "out_path", type=click.Path(path_type=Path), help="Write to this file instead.")
-def monday(output: str, out_path: Path | None) -> None:
-    """The deals that need an honest mail this week, most urgent first, with the drafts (latest scan)."""
+def monday(sources: tuple[Path, ...], me: str | None, now_text: str | None, output: str,
+           out_path: Path | None) -> None:
+    """The deals that need an honest mail this week, most urgent first, with the drafts
+    (latest scan, or a scan of SOURCE... --me first)."""
+    _rescan_if_asked(sources, me, now_text)
     store = open_store(load_settings().home)
     latest = store.latest_scan()
     store.close()
