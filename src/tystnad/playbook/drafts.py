@@ -75,7 +75,7 @@ def write_draft(diagnosis: Diagnosis, *, view: DealView, kind: PlayKind) -> Draf
     text = variants[digest[0] % len(variants)].format(**values)
     greeting = (templates["greeting"] if first_name else templates["greeting_no_name"]).format(**values)
     sign_off = templates["sign_off"].format(**values).rstrip()
-    subject = templates["subject_prefix"] + (thread.subject if thread else "")
+    subject = _reply_prefix(sellers, language, templates["subject_prefix"]) + (thread.subject if thread else "")
     last = thread.messages[-1] if thread and thread.messages else None
     return Draft(language=language, to=(recipient.email,), subject=subject,
                  body=f"{greeting}\n\n{text}\n\n{sign_off}\n",
@@ -95,6 +95,17 @@ def _recipient(view: DealView, answers: list[Reading], sellers: list[Reading], *
     if answers:
         return answers[-1].message.sender
     return view.deal.contacts[0] if view.deal.contacts else None
+
+
+def _reply_prefix(sellers: list[Reading], language: str, default: str) -> str:
+    """The prefix the seller's own client writes in the draft's language ("SV: " from Outlook,
+    "Sv: " from Gmail; "RE: " or "Re: "), so the draft looks like their other replies."""
+    known = {prefix for lang in languages() if lang.code == language for prefix in lang.reply_prefixes}
+    for reading in reversed(sellers):
+        head, colon, _ = reading.message.subject.partition(":")
+        if colon and head.strip() in known:
+            return head.strip() + ": "
+    return default
 
 
 def _topic(subject: str) -> str:
