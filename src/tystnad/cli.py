@@ -85,9 +85,9 @@ def scan(sources: tuple[Path, ...], me: str, now_text: str | None, output: str,
          workers: int | None) -> None:
     """Scan SOURCES (.eml files, folders of them, mbox or mbox.gz files, Maildir folders)
     and list every customer deal with where it stands in time."""
-    result, document = _scan_and_record(sources, me, now_text, workers)
+    result, document, text = _scan_and_record(sources, me, now_text, workers)
     if output == "json":
-        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        click.echo(text)
     elif output == "markdown":
         click.echo(render_markdown(result), nl=False)
     else:
@@ -95,7 +95,7 @@ def scan(sources: tuple[Path, ...], me: str, now_text: str | None, output: str,
 
 
 def _scan_and_record(sources: tuple[Path, ...], me: str, now_text: str | None,
-                     workers: int | None) -> tuple[ScanResult, dict[str, Any]]:
+                     workers: int | None) -> tuple[ScanResult, dict[str, Any], str]:
     """Scan, attach each deal's latest recorded outcome, and record the scan in the store."""
     settings = load_settings(workers=workers)
     progress = _Progress() if sys.stderr.isatty() else None
@@ -113,10 +113,11 @@ def _scan_and_record(sources: tuple[Path, ...], me: str, now_text: str | None,
         known = outcomes.get(deal["organization"])
         deal["outcome"] = None if known is None else {"outcome": known.outcome, "note": known.note,
                                                       "recorded_at": known.recorded_at.isoformat()}
+    text = json.dumps(document, ensure_ascii=False, indent=2)
     store.record_scan(created_at=datetime.now().astimezone(), sources=[str(s) for s in sources],
-                      seller=me, document=document)
+                      seller=me, document=document, text=text)
     store.close()
-    return result, document
+    return result, document, text
 
 
 def _rescan_if_asked(sources: tuple[Path, ...], me: str | None, now_text: str | None) -> None:

@@ -7,7 +7,7 @@ import re
 __all__ = ["sentences", "first_sentence", "sentence_around"]
 
 # A stop ends a sentence only before white space: "daniel.shaw@x.co.uk", "2.1 Mkr", "B.V." do not.
-_SENTENCE = re.compile(r"(?:[^.!?\n]|[.!?]+(?=[^\s.!?]))+(?:[.!?]+|$)", re.MULTILINE)
+_SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?]+(?=[^\s.!?])[^.!?\n]*)*(?:[.!?]+|$)", re.MULTILINE)
 _GREETING = re.compile(r"^(?:hej|hi|hello|dear|hallo|hei|god morgon|good morning)\b[^.!?\n]{0,40}$",
                        re.IGNORECASE)
 

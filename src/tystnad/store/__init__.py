@@ -74,13 +74,14 @@ class Store:
         self._db.close()
 
     def record_scan(self, *, created_at: datetime, sources: list[str], seller: str,
-                    document: dict[str, Any]) -> int:
+                    document: dict[str, Any], text: str | None = None) -> int:
+        """`text`: the document already serialised (a large scan's JSON is costly to write twice)."""
         with self._transaction():
             cursor = self._db.execute(
                 "INSERT INTO scans (created_at, analysis_moment, sources, seller, document)"
                 " VALUES (?, ?, ?, ?, ?)",
                 (created_at.isoformat(), document["now"], json.dumps(sources), seller,
-                 json.dumps(document, ensure_ascii=False)))
+                 text if text is not None else json.dumps(document, ensure_ascii=False)))
             return int(cursor.lastrowid or 0)
 
     def latest_scan(self) -> ScanRecord | None:
