@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gzip
 import itertools
+import subprocess
+import sys
 from datetime import datetime, timedelta, timezone
 from email.header import Header
 from email.utils import format_datetime
@@ -111,3 +113,9 @@ def conversation(
                             references=tuple(chain), body=text))
         chain.append(message_id)
     return messages
+
+
+def run_tystnad(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
+    """The real command in a subprocess, with its own data directory and no other environment."""
+    return subprocess.run([sys.executable, "-m", "tystnad", *args], capture_output=True, text=True,
+                          env={"TYSTNAD_HOME": str(home), "PATH": "/usr/bin:/bin"}, timeout=120)

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 from factories import conversation, write_mbox
+from factories import run_tystnad as tystnad
 
 NOW = "2026-03-20 09:00"
 
 
-def tystnad(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "tystnad", *args], capture_output=True, text=True,
-                          env={"TYSTNAD_HOME": str(home), "PATH": "/usr/bin:/bin"}, timeout=120)
 
 
 def test_check_flags_chasing_and_passes_a_relevant_next_step(tmp_path: Path) -> None:

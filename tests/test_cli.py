@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from importlib import resources
 from pathlib import Path
 
@@ -12,14 +10,11 @@ import jsonschema
 import pytest
 
 from factories import conversation, eml, write_mbox
+from factories import run_tystnad as tystnad
 
 NOW = "2026-03-20 09:00"
 
 
-def tystnad(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "tystnad", *args], capture_output=True,
-                          text=True, env={"TYSTNAD_HOME": str(home), "PATH": "/usr/bin:/bin"},
-                          timeout=120)
 
 
 @pytest.fixture

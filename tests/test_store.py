@@ -5,14 +5,13 @@ from __future__ import annotations
 import email
 import json
 import sqlite3
-import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from factories import conversation, write_mbox
+from factories import run_tystnad as tystnad
 from tystnad.errors import StoreError
 from tystnad.store import open_store
 
@@ -39,9 +38,6 @@ def test_outcomes_keep_the_latest_per_deal(tmp_path: Path) -> None:
     store.close()
 
 
-def tystnad(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "tystnad", *args], capture_output=True, text=True,
-                          env={"TYSTNAD_HOME": str(home), "PATH": "/usr/bin:/bin"}, timeout=120)
 
 
 def test_draft_outcome_and_info_work_on_the_latest_scan(tmp_path: Path) -> None:
