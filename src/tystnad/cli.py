@@ -255,6 +255,7 @@ def _warn_skipped(skipped: Skipped) -> None:
 def generate(out: Path, deals: int, messages: int, seed: int, now_text: str | None,
              fmt: str) -> None:
     """Write a realistic sample mailbox of Swedish and English sales conversations to OUT."""
+    # Only this command needs the generator and its word lists.
     from tystnad.sample import generate_mailbox
 
     made = generate_mailbox(out, deals=deals, messages=messages, seed=seed,

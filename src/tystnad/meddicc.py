@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from tystnad.model import Evidence, MeddiccElement, MeddiccItem, MeddiccState
+from tystnad.quotes import sentence_around
 from tystnad.reading import Reading
 from tystnad.roles import Role, role_of
 from tystnad.signals import DealView
@@ -34,8 +35,6 @@ def _quote_of(reading: Reading, family: str) -> Evidence | None:
 
 
 def _metric(readings: list[Reading]) -> Evidence | None:
-    from tystnad.quotes import sentence_around
-
     for reading in readings:
         match = _METRIC.search(reading.text)
         if match:

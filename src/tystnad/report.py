@@ -112,6 +112,7 @@ def _last_heard(diagnosis: Diagnosis) -> str:
 
 _HEADINGS = ("STATUS", "RISK", "QUIET", "CUSTOMER", "HEARD", "NEXT")
 _WIDTHS = (9, 4, 5, 23, 10, 19)
+_NUMERIC = (False, True, True, False, False, False)  # right-aligned columns
 
 
 def render_table(result: ScanResult) -> str:
@@ -141,9 +142,9 @@ def render_table(result: ScanResult) -> str:
 
 def _row(cells: tuple[str, ...]) -> str:
     parts = []
-    for cell, width in zip(cells, _WIDTHS, strict=True):
+    for cell, width, is_numeric in zip(cells, _WIDTHS, _NUMERIC, strict=True):
         text = _fit(cell, width)
-        parts.append(text.rjust(width) if width in (4, 5) else text.ljust(width))
+        parts.append(text.rjust(width) if is_numeric else text.ljust(width))
     return "  ".join(parts).rstrip()
 
 

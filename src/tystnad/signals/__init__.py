@@ -73,6 +73,7 @@ SignalDetector = Callable[[DealView], list[Signal]]
 
 
 def _registry() -> tuple[SignalDetector, ...]:
+    # Imported here: the detector modules import DealView from this module.
     from tystnad.signals import questions, text, timing, trends
 
     return (

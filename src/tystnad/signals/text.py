@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from tystnad.model import Evidence, Hit, Signal, SignalKind
+from tystnad.quotes import sentences
 from tystnad.reading import Reading
 from tystnad.signals import DealView
 
@@ -76,8 +77,6 @@ def commitments(view: DealView) -> list[Commitment]:
 
 
 def _sentence_hit(reading: Reading, position: int) -> Hit | None:
-    from tystnad.quotes import sentences
-
     for start, end in sentences(reading.text):
         if start <= position < end:
             return Hit(family="moment", start=position, end=position, sentence_start=start,
@@ -203,8 +202,6 @@ def detect_engaged(view: DealView) -> list[Signal]:
 
 
 def _question_spans(text: str) -> list[tuple[int, int]]:
-    from tystnad.quotes import sentences
-
     return [(start, end) for start, end in sentences(text) if text[start:end].rstrip().endswith("?")]
 
 

@@ -11,6 +11,7 @@ from tystnad.phrases import fold
 from tystnad.quotes import first_sentence
 from tystnad.reading import Reading
 from tystnad.signals import DealView
+from tystnad.signals.text import detect_next_step
 from tystnad.timing import reply_latencies
 
 __all__ = ["detect_slowing", "detect_shrinking", "detect_single_threaded", "detect_proposal_unanswered",
@@ -98,8 +99,6 @@ def detect_no_next_step(view: DealView) -> list[Signal]:
     """Silent with nothing agreed to happen next (next_step_agreed is detected separately)."""
     if view.timeline.status not in _SILENT:
         return []
-    from tystnad.signals.text import detect_next_step
-
     if detect_next_step(view):
         return []
     answers = view.customer_answers()
