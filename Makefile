@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEMO := demo
 DEMO_NOW := 2026-03-20 09:00
 
-.PHONY: install demo test lint bench clean
+.PHONY: install system-deps demo test lint bench clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -17,13 +17,24 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The real parts the tests drive: Debian's Chromium (dashboard) and Dovecot (IMAP), installed when missing.
+SYSTEM_PACKAGES := /usr/bin/chromium:chromium /usr/sbin/dovecot:dovecot-imapd
+system-deps:
+	@missing=""; for pair in $(SYSTEM_PACKAGES); do \
+		[ -x "$${pair%%:*}" ] || missing="$$missing $${pair#*:}"; done; \
+	if [ -n "$$missing" ]; then \
+		sudo=""; [ "$$(id -u)" = 0 ] || sudo="sudo"; \
+		echo "installing Debian packages:$$missing"; \
+		$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
 # A realistic sample mailbox of Swedish and English deals, scanned as a seller would on a Monday.
 demo: $(STAMP)
 	@rm -rf $(DEMO) && mkdir -p $(DEMO)
 	$(BIN)/tystnad generate $(DEMO)/mailbox.mbox --deals 40 --messages 400 --seed 7 --now "$(DEMO_NOW)"
 	$(BIN)/tystnad scan $(DEMO)/mailbox.mbox --me norrsken.se --now "$(DEMO_NOW)"
 
-test: $(STAMP)
+test: $(STAMP) system-deps
 	$(BIN)/python -m pytest
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
@@ -33,7 +44,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 # Messages per second and peak memory at two sizes, and on the real Enron mailboxes.
-bench: $(STAMP)
+bench: $(STAMP) system-deps
 	$(BIN)/python bench/scan_bench.py
 
 clean:

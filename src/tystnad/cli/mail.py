@@ -1,80 +1,25 @@
-"""The `tystnad` command: thin adapters over pipeline and report; errors become one line here."""
+"""The mail commands: scan, draft, outcome, monday, check, info and generate."""
 
 from __future__ import annotations
 
-import json
-import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import click
 
-from tystnad import __version__
 from tystnad.check import check_draft
+from tystnad.cli.common import RISK_HELP, latest_deal, parse_now, rescan_if_asked, scan_and_record
 from tystnad.config import load_settings
-from tystnad.errors import ConfigError, TystnadError
-from tystnad.model import RawMessage, Seller, Skipped
+from tystnad.errors import ConfigError
+from tystnad.model import RawMessage, Skipped
 from tystnad.monday import render_monday_html, render_monday_markdown, render_monday_text
 from tystnad.outgoing import draft_to_eml
-from tystnad.pipeline import ScanResult, read_one
-from tystnad.pipeline import scan as run_scan
-from tystnad.report import render_markdown, render_table, to_json
+from tystnad.pipeline import read_one
+from tystnad.report import render_markdown, render_table
 from tystnad.store import OUTCOMES, open_store
 
-RISK_HELP = (
-    "risk is the probability, as of --now, that the customer does not reply within 14 days; "
-    "for now it is estimated from timing alone (silence against the customer's own rhythm)."
-)
 
-
-def parse_seller(value: str) -> Seller:
-    items = [item.strip().lower().lstrip("@") for item in value.split(",") if item.strip()]
-    if not items:
-        raise ConfigError("--me needs at least one domain or address, e.g. --me saljab.se")
-    return Seller(
-        domains=frozenset(item for item in items if "@" not in item),
-        addresses=frozenset(item for item in items if "@" in item),
-    )
-
-
-def parse_now(value: str | None) -> datetime:
-    """"YYYY-MM-DD HH:MM" in the machine's zone unless an offset is given."""
-    if not value:
-        return datetime.now().astimezone()
-    try:
-        moment = datetime.fromisoformat(value.strip())
-    except ValueError as error:
-        raise ConfigError(f"--now {value!r}: expected \"YYYY-MM-DD HH:MM\" ({error})") from error
-    return moment if moment.tzinfo else moment.astimezone()
-
-
-class _Progress:
-    """A one-line counter on stderr, only when a person is watching it."""
-
-    def __init__(self) -> None:
-        self.shown = False
-
-    def __call__(self, count: int) -> None:
-        click.echo(f"\rreading mail… {count:,} messages", nl=False, err=True)
-        self.shown = True
-
-    def done(self) -> None:
-        if self.shown:
-            click.echo("\r" + " " * 40 + "\r", nl=False, err=True)
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="tystnad")
-@click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
-@click.pass_context
-def cli(context: click.Context, debug: bool) -> None:
-    """tystnad reads a seller's mail and says, per customer deal, whether the silence
-    is normal or a warning — and what to do next."""
-    context.obj = {"debug": debug}
-
-
-@cli.command(epilog=RISK_HELP)
+@click.command(epilog=RISK_HELP)
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--me", required=True, help="Comma-separated domains or addresses of the seller's side.")
 @click.option("--now", "now_text", help='Analysis moment, "YYYY-MM-DD HH:MM" (default: now).')
@@ -85,7 +30,7 @@ def scan(sources: tuple[Path, ...], me: str, now_text: str | None, output: str,
          workers: int | None) -> None:
     """Scan SOURCES (.eml files, folders of them, mbox or mbox.gz files, Maildir folders)
     and list every customer deal with where it stands in time."""
-    result, document, text = _scan_and_record(sources, me, now_text, workers)
+    result, document, text = scan_and_record(sources, me, now_text, workers)
     if output == "json":
         click.echo(text)
     elif output == "markdown":
@@ -94,53 +39,7 @@ def scan(sources: tuple[Path, ...], me: str, now_text: str | None, output: str,
         click.echo(render_table(result))
 
 
-def _scan_and_record(sources: tuple[Path, ...], me: str, now_text: str | None,
-                     workers: int | None) -> tuple[ScanResult, dict[str, Any], str]:
-    """Scan, attach each deal's latest recorded outcome, and record the scan in the store."""
-    settings = load_settings(workers=workers)
-    progress = _Progress() if sys.stderr.isatty() else None
-    result = run_scan(
-        list(sources), seller=parse_seller(me), now=parse_now(now_text),
-        home_country=settings.country, home_zone=settings.timezone, workers=settings.workers,
-        on_skip=_warn_skipped, progress=progress,
-    )
-    if progress is not None:
-        progress.done()
-    document = to_json(result)
-    store = open_store(settings.home)
-    outcomes = store.latest_outcomes()
-    for deal in document["deals"]:
-        known = outcomes.get(deal["organization"])
-        deal["outcome"] = None if known is None else {"outcome": known.outcome, "note": known.note,
-                                                      "recorded_at": known.recorded_at.isoformat()}
-    text = json.dumps(document, ensure_ascii=False, indent=2)
-    store.record_scan(created_at=datetime.now().astimezone(), sources=[str(s) for s in sources],
-                      seller=me, document=document, text=text)
-    store.close()
-    return result, document, text
-
-
-def _rescan_if_asked(sources: tuple[Path, ...], me: str | None, now_text: str | None) -> None:
-    """draft and monday work on the latest scan, or scan SOURCE --me first, like scan does."""
-    if sources:
-        if not me:
-            raise ConfigError("with SOURCE, --me is needed too (the seller's domains or addresses)")
-        _scan_and_record(sources, me, now_text, None)
-
-
-def _latest_deal(settings_home: Path, organization: str) -> dict[str, Any]:
-    store = open_store(settings_home)
-    scan_record = store.latest_scan()
-    store.close()
-    if scan_record is None:
-        raise ConfigError("no scan recorded yet; run `tystnad scan SOURCE --me DOMAINS` first")
-    for deal in scan_record.document["deals"]:
-        if deal["organization"] == organization.lower():
-            return dict(deal)
-    raise ConfigError(f"no deal {organization!r} in the latest scan (of {scan_record.created_at:%Y-%m-%d %H:%M})")
-
-
-@cli.command()
+@click.command()
 @click.argument("deal")
 @click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--me", help="With SOURCE: the seller's domains or addresses, as for scan.")
@@ -151,9 +50,9 @@ def draft(deal: str, sources: tuple[Path, ...], me: str | None, now_text: str | 
           eml_path: Path | None) -> None:
     """Print the draft for DEAL (its organisation as printed, e.g. kvarnbyn.se) from the latest
     scan, or from a scan of SOURCE... --me first."""
-    _rescan_if_asked(sources, me, now_text)
+    rescan_if_asked(sources, me, now_text)
     settings = load_settings()
-    found = _latest_deal(settings.home, deal)
+    found = latest_deal(settings.home, deal)
     play = found.get("play") or {}
     written = play.get("draft")
     if not written:
@@ -167,7 +66,7 @@ def draft(deal: str, sources: tuple[Path, ...], me: str | None, now_text: str | 
         click.echo(f"wrote {eml_path}", err=True)
 
 
-@cli.command()
+@click.command()
 @click.argument("deal")
 @click.argument("outcome", type=click.Choice(list(OUTCOMES)))
 @click.option("--note", default="", help="What happened, in a few words.")
@@ -180,7 +79,7 @@ def outcome(deal: str, outcome: str, note: str) -> None:
     click.echo(f"recorded: {deal.lower()} {outcome}")
 
 
-@cli.command()
+@click.command()
 @click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--me", help="With SOURCE: the seller's domains or addresses, as for scan.")
 @click.option("--now", "now_text", help='With SOURCE: the analysis moment, "YYYY-MM-DD HH:MM".')
@@ -191,7 +90,7 @@ def monday(sources: tuple[Path, ...], me: str | None, now_text: str | None, outp
            out_path: Path | None) -> None:
     """The deals that need an honest mail this week, most urgent first, with the drafts
     (latest scan, or a scan of SOURCE... --me first)."""
-    _rescan_if_asked(sources, me, now_text)
+    rescan_if_asked(sources, me, now_text)
     store = open_store(load_settings().home)
     latest = store.latest_scan()
     store.close()
@@ -206,7 +105,7 @@ def monday(sources: tuple[Path, ...], me: str | None, now_text: str | None, outp
         click.echo(f"wrote {out_path}", err=True)
 
 
-@cli.command()
+@click.command()
 @click.argument("draft_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--deal", "organization", help="The deal it answers, from the latest scan (e.g. kvarnbyn.se).")
 def check(draft_file: Path, organization: str | None) -> None:
@@ -219,7 +118,7 @@ def check(draft_file: Path, organization: str | None) -> None:
         if isinstance(read, Skipped):
             raise ConfigError(f"{draft_file}: {read.reason}")
         text = read.new_text
-    deal = _latest_deal(settings.home, organization) if organization else None
+    deal = latest_deal(settings.home, organization) if organization else None
     findings = check_draft(text, deal=deal, today=datetime.now().astimezone().date())
     for finding in findings:
         click.echo(f"{'ok ' if finding.is_ok else 'fix'}  {finding.aspect:10s} {finding.detail}")
@@ -227,7 +126,7 @@ def check(draft_file: Path, organization: str | None) -> None:
     click.echo(f"\n{passed}/{len(findings)} fine" + ("" if passed == len(findings) else " — worth another pass"))
 
 
-@cli.command()
+@click.command()
 def info() -> None:
     """Where tystnad keeps its data, and what is recorded there."""
     settings = load_settings()
@@ -240,11 +139,7 @@ def info() -> None:
     store.close()
 
 
-def _warn_skipped(skipped: Skipped) -> None:
-    click.echo(f"tystnad: skipped {skipped.origin}: {skipped.reason}", err=True)
-
-
-@cli.command()
+@click.command()
 @click.argument("out", type=click.Path(path_type=Path))
 @click.option("--deals", default=40, show_default=True)
 @click.option("--messages", default=400, show_default=True)
@@ -264,20 +159,3 @@ def generate(out: Path, deals: int, messages: int, seed: int, now_text: str | No
                f"(seller: {made.seller_domain})", err=True)
 
 
-def main() -> None:
-    debug = "--debug" in sys.argv[1:]
-    try:
-        cli.main(standalone_mode=False)
-    except click.exceptions.Abort:
-        click.echo("tystnad: interrupted", err=True)
-        sys.exit(130)
-    except click.ClickException as error:
-        error.show()
-        sys.exit(error.exit_code)
-    except TystnadError as error:
-        if debug:
-            raise
-        click.echo(f"tystnad: error: {error}", err=True)
-        sys.exit(2)
-    except BrokenPipeError:
-        sys.exit(0)
