@@ -43,9 +43,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 
-# Messages per second and peak memory at two sizes, and on the real Enron mailboxes.
+# Messages per second and peak memory at two sizes and on the real Enron mailboxes; dashboard page times.
 bench: $(STAMP) system-deps
 	$(BIN)/python bench/scan_bench.py
+	$(BIN)/python bench/web_bench.py
 
 clean:
 	rm -rf $(VENV) $(DEMO) bench/out .pytest_cache .mypy_cache .ruff_cache

@@ -162,6 +162,8 @@ class Message:
     quoted: str = ""
     # `date` is a field here, so the annotation must not use the bare name.
     return_date: dt.date | None = None
+    # How many lines of quoted history read() dropped, so a reader can say what was folded away.
+    quoted_lines: int = 0
     # Filled by read():
     phrases: tuple[Hit, ...] = ()
     moments: tuple[Moment, ...] = ()

@@ -19,10 +19,12 @@ def read(message: Message) -> Message:
     """Hits and moments of the new text. The full body and quoted history are dropped here:
     no later stage reads them, and a large mailbox must fit in memory."""
     text = message.new_text
+    quoted_lines = message.quoted.count("\n") + 1 if message.quoted.strip() else 0
     if not text:
-        return replace(message, body="", quoted="")
+        return replace(message, body="", quoted="", quoted_lines=quoted_lines)
     folded = fold(text)
-    return replace(message, body="", quoted="", phrases=tuple(find_phrases(text, folded=folded)),
+    return replace(message, body="", quoted="", quoted_lines=quoted_lines,
+                   phrases=tuple(find_phrases(text, folded=folded)),
                    moments=tuple(find_moments(text, sent=message.date.date(), folded=folded)))
 
 

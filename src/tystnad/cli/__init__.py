@@ -11,6 +11,7 @@ import click
 from tystnad import __version__
 from tystnad.cli.common import parse_now, parse_seller
 from tystnad.cli.mail import check, draft, generate, info, monday, outcome, scan
+from tystnad.cli.serve import serve
 from tystnad.errors import TystnadError
 
 __all__ = ["cli", "main", "parse_now", "parse_seller"]
@@ -26,7 +27,7 @@ def cli(context: click.Context, debug: bool) -> None:
     context.obj = {"debug": debug}
 
 
-for command in (scan, draft, outcome, monday, check, info, generate):
+for command in (scan, draft, outcome, monday, check, info, generate, serve):
     cli.add_command(command)
 
 

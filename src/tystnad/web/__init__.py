@@ -1,0 +1,1 @@
+"""`tystnad serve`: the dashboard over the same analysis the CLI prints."""

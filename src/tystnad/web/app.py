@@ -1,0 +1,157 @@
+"""The dashboard's routes: each reads the latest snapshot, asks views.py for plain values, and
+renders a template. Every page works as plain links and forms; script only adds comfort."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.base import BaseHTTPMiddleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from tystnad.monday import monday_deals
+from tystnad.outgoing import draft_to_eml
+from tystnad.store import OUTCOMES, open_store
+from tystnad.web.i18n import languages, pick_language, words_for
+from tystnad.web.security import Guard
+from tystnad.web.state import Scanner
+from tystnad.web.views import STATUSES, board_page, deal_page
+
+__all__ = ["create_app"]
+
+LANGUAGE_COOKIE = "tystnad_lang"
+HERE = Path(str(resources.files(__package__)))
+
+
+def _environment() -> Environment:
+    environment = Environment(loader=FileSystemLoader(HERE / "templates"),
+                              autoescape=select_autoescape(default=True, default_for_string=True))
+    environment.filters["pct"] = lambda value: f"{round(float(value) * 100):d} %"
+    environment.filters["days"] = lambda value: f"{float(value):.0f}" if float(value) >= 0.5 else "—"
+    environment.filters["url"] = lambda value: quote(str(value), safe="")
+    return environment
+
+
+def _here(request: Request) -> str:
+    """This page's path and query, for links that come back to it (the language switch)."""
+    return request.url.path + (f"?{request.url.query}" if request.url.query else "")
+
+
+def create_app(scanner: Scanner, *, guard: Guard) -> Starlette:
+    environment = _environment()
+
+    def render(request: Request, template: str, status_code: int = 200, **values: Any) -> HTMLResponse:
+        code = pick_language(request.cookies.get(LANGUAGE_COOKIE), request.headers.get("accept-language"))
+        snapshot = scanner.snapshot
+        html = environment.get_template(template).render(
+            t=words_for(code), lang=code, languages=languages(), csrf=guard.csrf, scan=scanner.status(),
+            now=snapshot.result.now, path=_here(request), **values)
+        return HTMLResponse(html, status_code=status_code)
+
+    def outcomes() -> dict[str, Any]:
+        store = open_store(scanner.request.home)
+        try:
+            return store.latest_outcomes()
+        finally:
+            store.close()
+
+    async def board(request: Request) -> Response:
+        params = request.query_params
+        try:
+            page_number = int(params.get("page", "1"))
+        except ValueError:
+            page_number = 1
+        page = board_page(scanner.snapshot.rows, status=params.get("status"), query=params.get("q", ""),
+                          page=page_number)
+        return render(request, "board.html", page=page, statuses=STATUSES, outcomes=outcomes(),
+                      messages=scanner.snapshot.result.messages)
+
+    async def monday(request: Request) -> Response:
+        return render(request, "monday.html", deals=monday_deals(scanner.snapshot.document))
+
+    async def deal(request: Request) -> Response:
+        organization = request.path_params["organization"].lower()
+        found = scanner.snapshot.by_organization.get(organization)
+        if found is None:
+            return render(request, "missing.html", status_code=404, organization=organization)
+        diagnosis, document = found
+        request_ = scanner.request
+        page = deal_page(diagnosis, document, seller=request_.seller, now=scanner.snapshot.result.now,
+                         home_country=request_.country, home_zone=request_.zone)
+        return render(request, "deal.html", page=page, anchors=page.anchors, outcome=outcomes().get(organization),
+                      outcome_kinds=OUTCOMES, recorded=request.query_params.get("recorded"))
+
+    async def record_outcome(request: Request) -> Response:
+        organization = request.path_params["organization"].lower()
+        form = await request.form()
+        kind = str(form.get("outcome", ""))
+        if kind not in OUTCOMES or organization not in scanner.snapshot.by_organization:
+            return Response("unknown deal or outcome", status_code=400)
+        store = open_store(scanner.request.home)
+        try:
+            store.record_outcome(organization=organization, outcome=kind, note=str(form.get("note", ""))[:500],
+                                 recorded_at=datetime.now().astimezone())
+        finally:
+            store.close()
+        return RedirectResponse(f"/deal/{quote(organization, safe='')}?recorded={kind}#outcome", 303)
+
+    async def download_draft(request: Request) -> Response:
+        organization = request.path_params["organization"].lower()
+        found = scanner.snapshot.by_organization.get(organization)
+        play = (found[1].get("play") or {}) if found else {}
+        written = play.get("draft")
+        if not written:
+            return Response("no draft for this deal", status_code=404)
+        form = await request.form()
+        edited = dict(written)
+        for name in ("subject", "body"):
+            value = form.get(name)
+            if isinstance(value, str) and value.strip():
+                edited[name] = value.replace("\r\n", "\n")
+        data = draft_to_eml(edited, now=datetime.now().astimezone())
+        filename = "".join(c if c.isalnum() or c in ".-" else "-" for c in organization) + ".eml"
+        return Response(data, media_type="message/rfc822",
+                        headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+    async def start_rescan(request: Request) -> Response:
+        scanner.start()
+        return RedirectResponse("/rescan", 303)
+
+    async def rescan_page(request: Request) -> Response:
+        return render(request, "rescan.html")
+
+    async def rescan_status(request: Request) -> Response:
+        return JSONResponse(scanner.status())
+
+    async def choose_language(request: Request) -> Response:
+        code = request.path_params["code"]
+        target = request.query_params.get("next", "/")
+        if not target.startswith("/") or target.startswith("//"):
+            target = "/"  # only our own pages: never an open redirect
+        response = RedirectResponse(target, 303)
+        if code in languages():
+            response.set_cookie(LANGUAGE_COOKIE, code, max_age=365 * 86400, samesite="strict")
+        return response
+
+    routes = [
+        Route("/", board),
+        Route("/monday", monday),
+        Route("/deal/{organization}", deal),
+        Route("/deal/{organization}/outcome", record_outcome, methods=["POST"]),
+        Route("/deal/{organization}/draft.eml", download_draft, methods=["POST"]),
+        Route("/rescan", start_rescan, methods=["POST"]),
+        Route("/rescan", rescan_page),
+        Route("/rescan/status", rescan_status),
+        Route("/lang/{code}", choose_language),
+        Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+    ]
+    return Starlette(routes=routes, middleware=[Middleware(BaseHTTPMiddleware, dispatch=guard)])

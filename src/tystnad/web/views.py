@@ -1,0 +1,196 @@
+"""What each page shows, as plain values: the board's rows after filter, search and paging, and a
+deal's messages with every signal's quote marked where it stands. Pure: no web framework here."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import pairwise
+from typing import Any
+
+from tystnad.addresses import country_of
+from tystnad.model import Diagnosis, Message, Seller
+from tystnad.threads import chronological
+from tystnad.timing import BusinessCalendar, calendar_for
+from tystnad.web.chart import Chart, ChartMessage, chart
+
+__all__ = ["BoardPage", "BoardRow", "DealPage", "Segment", "board_page", "deal_page", "highlight",
+           "STATUSES"]
+
+STATUSES = ("your_move", "silent", "ghosted", "waiting", "paused", "closed")
+PAGE_SIZE = 100
+# A deal page shows the latest messages; a colleague thread of thousands would bury the rest.
+MAX_MESSAGES = 150
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BoardRow:
+    organization: str
+    status: str
+    risk: float
+    silence: float
+    top_reason: str | None
+    play: str | None
+    last_inbound: str | None  # a date
+    contacts: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BoardPage:
+    rows: tuple[BoardRow, ...]
+    counts: dict[str, int]  # every status, before the status filter (after the search)
+    total: int  # rows matching status and search
+    page: int
+    pages: int
+    status: str | None
+    query: str
+
+
+def board_row(deal: dict[str, Any]) -> BoardRow:
+    reasons = deal.get("reasons") or []
+    play = deal.get("play") or {}
+    last = deal.get("last_inbound")
+    return BoardRow(
+        organization=deal["organization"], status=deal["status"], risk=float(deal["risk"]),
+        silence=float(deal.get("silence_business_days") or 0.0),
+        top_reason=reasons[0]["reason"] if reasons else None, play=play.get("kind"),
+        last_inbound=last[:10] if last else None, contacts=tuple(deal.get("contacts") or ()),
+    )
+
+
+def _matches(row: BoardRow, needle: str) -> bool:
+    return needle in row.organization or any(needle in contact for contact in row.contacts)
+
+
+def board_page(rows: list[BoardRow], *, status: str | None, query: str, page: int,
+               page_size: int = PAGE_SIZE) -> BoardPage:
+    """`rows` most urgent first (the scan's order is kept)."""
+    needle = query.strip().lower()
+    found = [row for row in rows if _matches(row, needle)] if needle else rows
+    counts = dict.fromkeys(STATUSES, 0)
+    for row in found:
+        counts[row.status] = counts.get(row.status, 0) + 1
+    if status in counts:
+        found = [row for row in found if row.status == status]
+    else:
+        status = None
+    pages = max(1, -(-len(found) // page_size))
+    page = min(max(page, 1), pages)
+    shown = found[(page - 1) * page_size : page * page_size]
+    return BoardPage(rows=tuple(shown), counts=counts, total=len(found), page=page, pages=pages,
+                     status=status, query=query.strip())
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Segment:
+    text: str
+    kinds: tuple[str, ...] = ()  # the signals whose quote covers this stretch
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MessageView:
+    anchor: str
+    message_id: str
+    when: datetime  # in the customer's zone
+    sender: str
+    sender_name: str
+    is_customer: bool
+    subject: str
+    segments: tuple[Segment, ...]
+    signature: str
+    quoted_lines: int
+    words: int
+    is_auto_reply: bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DealPage:
+    deal: dict[str, Any]  # the contract's JSON for this deal
+    messages: tuple[MessageView, ...]  # newest last
+    older: int  # earlier messages not shown
+    anchors: dict[str, str]  # message id -> its place on the page, for shown messages
+    chart: Chart
+    zone: str
+
+
+def _pattern(quote: str) -> re.Pattern[str]:
+    """A quote as it stands in the text, whatever line breaks or spaces a client put inside it."""
+    words = quote.split()
+    return re.compile(r"\s+".join(re.escape(word) for word in words))
+
+
+def highlight(text: str, quotes: list[tuple[str, str]]) -> tuple[Segment, ...]:
+    """Split `text` so each (quote, kind) found in it is its own marked stretch; where quotes
+    overlap the stretch carries every kind. A quote not found marks nothing."""
+    if not text:
+        return ()
+    spans = []
+    for quote, kind in quotes:
+        found = _pattern(quote).search(text) if quote.strip() else None
+        if found is not None:
+            spans.append((found.start(), found.end(), kind))
+    cuts = sorted({0, len(text), *(start for start, _, _ in spans), *(end for _, end, _ in spans)})
+    segments: list[Segment] = []
+    for left, right in pairwise(cuts):
+        kinds = tuple(sorted({kind for start, end, kind in spans if start <= left and right <= end}))
+        if segments and segments[-1].kinds == kinds:
+            segments[-1] = Segment(text=segments[-1].text + text[left:right], kinds=kinds)
+        else:
+            segments.append(Segment(text=text[left:right], kinds=kinds))
+    return tuple(segments)
+
+
+def _customer_calendar(organization: str, home_country: str, home_zone: str) -> BusinessCalendar:
+    country, zone = country_of(organization, default=(home_country, home_zone))
+    return calendar_for(country, zone)
+
+
+def deal_page(diagnosis: Diagnosis, deal: dict[str, Any], *, seller: Seller, now: datetime,
+              home_country: str, home_zone: str) -> DealPage:
+    calendar = _customer_calendar(diagnosis.deal.organization, home_country, home_zone)
+    messages: list[Message] = sorted(
+        (m for thread in diagnosis.deal.threads for m in thread.messages if m.date <= now),
+        key=chronological)
+    quotes: dict[str, list[tuple[str, str]]] = {}
+    for signal in deal.get("signals") or ():
+        if signal.get("message_id") and signal.get("quote"):
+            quotes.setdefault(signal["message_id"], []).append((signal["quote"], signal["kind"]))
+    for element, evidence in (deal.get("meddicc_evidence") or {}).items():
+        quotes.setdefault(evidence["message_id"], []).append((evidence["quote"], f"meddicc-{element}"))
+    anchors = {m.message_id: f"m{index}" for index, m in enumerate(messages)}
+    shown = messages[-MAX_MESSAGES:]
+    views = tuple(
+        MessageView(
+            anchor=anchors[m.message_id], message_id=m.message_id, when=calendar.local(m.date),
+            sender=m.sender.email, sender_name=m.sender.name or m.sender.email,
+            is_customer=not seller.owns(m.sender), subject=m.subject,
+            segments=highlight(m.new_text, quotes.get(m.message_id, [])), signature=m.signature,
+            quoted_lines=m.quoted_lines, words=len(m.new_text.split()), is_auto_reply=not m.is_answer,
+        )
+        for m in shown
+    )
+    points = [
+        ChartMessage(when=m.date, is_customer=not seller.owns(m.sender), words=len(m.new_text.split()),
+                     label=f"{calendar.local(m.date):%Y-%m-%d %H:%M} · {m.sender.name or m.sender.email} · "
+                           f"{len(m.new_text.split())} words",
+                     anchor=anchors[m.message_id])
+        for m in messages if m.is_answer
+    ]
+    timeline = diagnosis.timeline
+    waiting = deal["status"] in ("waiting", "silent", "ghosted") and timeline.last_outbound is not None
+    since = _first_unanswered(messages, seller) if waiting else None
+    return DealPage(deal=deal, messages=views, older=len(messages) - len(shown),
+                    anchors={view.message_id: view.anchor for view in views},
+                    chart=chart(points, now=now, calendar=calendar, waiting_since=since),
+                    zone=str(calendar.zone))
+
+
+def _first_unanswered(messages: list[Message], seller: Seller) -> datetime | None:
+    """The seller's first message after the customer's last answer: the silence starts there."""
+    since = None
+    for message in messages:
+        if not message.is_answer:
+            continue
+        since = (since or message.date) if seller.owns(message.sender) else None
+    return since
