@@ -4,6 +4,7 @@ in front of them, through Starlette's in-process client."""
 from __future__ import annotations
 
 import re
+import time
 import warnings
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -186,3 +187,22 @@ def test_language_switch_only_redirects_to_our_own_pages(scanner: Scanner) -> No
     switched = web.get("/lang/sv?next=/monday")
     assert switched.headers["location"] == "/monday"
     assert "Måndagslistan" in web.get("/monday").text
+
+
+def test_a_failed_rescan_says_why_and_keeps_the_previous_results(tmp_path: Path) -> None:
+    mailbox = write_mbox(tmp_path / "inbox.mbox", conversation(steps=[
+        ("seller", "2026-03-02 09:00"), ("customer", "2026-03-03 10:00"), ("seller", "2026-03-04 11:00")]))
+    request = ScanRequest(sources=(mailbox,), seller=parse_seller("saljare.se"), seller_text="saljare.se",
+                          now=parse_now(NOW), home=tmp_path / "home", country="SE", zone="Europe/Stockholm",
+                          workers=1)
+    scanner = Scanner(request=request, snapshot=take_snapshot(request))
+    before = scanner.snapshot
+    mailbox.unlink()  # the export was moved away between two scans
+    assert scanner.start()
+    deadline = time.monotonic() + 30
+    while scanner.running and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert scanner.error is not None and "inbox.mbox" in scanner.error
+    assert scanner.snapshot is before
+    page = client(scanner).get("/")
+    assert "inbox.mbox" in page.text and "kvarnbyn.se" in page.text
