@@ -24,7 +24,9 @@ def test_migrations_run_once_and_the_schema_is_versioned(tmp_path: Path) -> None
     store = open_store(tmp_path)  # a second open must not re-run the migration
     store.close()
     with sqlite3.connect(tmp_path / "tystnad.sqlite3") as db:
-        assert db.execute("PRAGMA user_version").fetchone()[0] == 1
+        migrations = Path(__file__).parent.parent / "src" / "tystnad" / "store" / "migrations"
+        latest = max(int(path.name.split("_", 1)[0]) for path in migrations.glob("*.sql"))
+        assert db.execute("PRAGMA user_version").fetchone()[0] == latest
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 

@@ -12,6 +12,7 @@ import click
 
 from tystnad.config import load_settings
 from tystnad.errors import ConfigError
+from tystnad.imap.accounts import account_mail_folders
 from tystnad.model import Seller, Skipped
 from tystnad.pipeline import ScanResult
 from tystnad.pipeline import scan as run_scan
@@ -64,9 +65,10 @@ def scan_and_record(sources: tuple[Path, ...], me: str, now_text: str | None,
                      workers: int | None) -> tuple[ScanResult, dict[str, Any], str]:
     """Scan, attach each deal's latest recorded outcome, and record the scan in the store."""
     settings = load_settings(workers=workers)
+    paths = resolve_sources(sources, settings.home)
     progress = Progress() if sys.stderr.isatty() else None
     result = run_scan(
-        list(sources), seller=parse_seller(me), now=parse_now(now_text),
+        paths, seller=parse_seller(me), now=parse_now(now_text),
         home_country=settings.country, home_zone=settings.timezone, workers=settings.workers,
         on_skip=warn_skipped, progress=progress,
     )
@@ -84,6 +86,18 @@ def scan_and_record(sources: tuple[Path, ...], me: str, now_text: str | None,
                       seller=me, document=document, text=text)
     store.close()
     return result, document, text
+
+
+def resolve_sources(sources: tuple[Path, ...] | list[Path], home: Path) -> list[Path]:
+    """Paths as given, and each `account:NAME` as that synced account's local mail folders."""
+    resolved: list[Path] = []
+    for source in sources:
+        text = str(source)
+        if text.startswith("account:"):
+            resolved.extend(account_mail_folders(home, text.removeprefix("account:")))
+        else:
+            resolved.append(Path(source))
+    return resolved
 
 
 def rescan_if_asked(sources: tuple[Path, ...], me: str | None, now_text: str | None) -> None:

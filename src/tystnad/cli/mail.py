@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from tystnad.check import check_draft
+from tystnad.cli.accounts import save_to_drafts
 from tystnad.cli.common import RISK_HELP, latest_deal, parse_now, rescan_if_asked, scan_and_record
 from tystnad.config import load_settings
 from tystnad.errors import ConfigError
@@ -46,8 +47,12 @@ def scan(sources: tuple[Path, ...], me: str, now_text: str | None, output: str,
 @click.option("--now", "now_text", help='With SOURCE: the analysis moment, "YYYY-MM-DD HH:MM".')
 @click.option("--eml", "eml_path", type=click.Path(path_type=Path),
               help="Also write the draft as a ready .eml file.")
+@click.option("--save", is_flag=True, help="Also save it in the mail account's Drafts folder, replacing "
+              "tystnad's earlier draft for DEAL (you read and send it from your mail client).")
+@click.option("--account", "account_name", metavar="NAME",
+              help="With --save: the account (default: the one the latest scan read, or the only one).")
 def draft(deal: str, sources: tuple[Path, ...], me: str | None, now_text: str | None,
-          eml_path: Path | None) -> None:
+          eml_path: Path | None, save: bool, account_name: str | None) -> None:
     """Print the draft for DEAL (its organisation as printed, e.g. kvarnbyn.se) from the latest
     scan, or from a scan of SOURCE... --me first."""
     rescan_if_asked(sources, me, now_text)
@@ -64,6 +69,9 @@ def draft(deal: str, sources: tuple[Path, ...], me: str | None, now_text: str | 
     if eml_path is not None:
         eml_path.write_bytes(draft_to_eml(written, now=datetime.now().astimezone()))
         click.echo(f"wrote {eml_path}", err=True)
+    if save:
+        where = save_to_drafts(settings.home, account_name, written, found["organization"])
+        click.echo(f"saved in {where}", err=True)
 
 
 @click.command()

@@ -1,0 +1,162 @@
+"""The mail-server commands: account add/list/remove and sync."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from tystnad.config import load_settings
+from tystnad.errors import ConfigError
+from tystnad.imap.accounts import (
+    AskPassword,
+    account_mail_root,
+    add_account,
+    check_keyring,
+    default_account,
+    list_accounts,
+    remove_account,
+)
+from tystnad.imap.drafts import save_draft
+from tystnad.imap.localmail import LocalFolder
+from tystnad.imap.sync import sync_account
+from tystnad.outgoing import draft_to_eml
+from tystnad.store import open_store
+from tystnad.store.accounts import TLS_MODES, Account, Accounts
+
+# A first sync this large shows a progress line; small ones finish before it would be read.
+PROGRESS_FROM = 1000
+SECRET_WORDS = {"env": "password from ${variable}", "keyring": "password in the OS keyring",
+                "prompt": "password asked at each use", "oauth_command": "XOAUTH2 token command"}
+
+
+def ask_password(prompt: str) -> str:
+    return str(click.prompt(prompt, hide_input=True, err=True))
+
+
+def password_asker() -> AskPassword | None:
+    """Only a person at a terminal can be asked (not cron, not a pipe)."""
+    return ask_password if sys.stdin.isatty() else None
+
+
+@click.group()
+def account() -> None:
+    """The mail accounts tystnad reads over IMAP (read-only; drafts go to their Drafts folder)."""
+
+
+@account.command("add")
+@click.argument("name")
+@click.option("--host", required=True, help="IMAP server, e.g. outlook.office365.com or imap.gmail.com.")
+@click.option("--port", type=int, help="Default: 993 with --tls ssl, else 143.")
+@click.option("--user", required=True, help="Login name, usually the email address.")
+@click.option("--tls", type=click.Choice(TLS_MODES), default="ssl", show_default=True,
+              help="none only for a server on this machine.")
+@click.option("--password-env", metavar="VAR", help="Read the password from this environment variable.")
+@click.option("--keyring", "use_keyring", is_flag=True, help="Ask the password once; keep it in the OS keyring.")
+@click.option("--oauth-command", metavar="CMD",
+              help="XOAUTH2 (Microsoft 365, Gmail): a command that prints an access token.")
+@click.option("--folder", "folders", multiple=True, help="Another folder to read besides Inbox and Sent.")
+def add(name: str, host: str, port: int | None, user: str, tls: str, password_env: str | None,
+        use_keyring: bool, oauth_command: str | None, folders: tuple[str, ...]) -> None:
+    """Add account NAME. Without --password-env, --keyring or --oauth-command, the password
+    is asked at each sync."""
+    chosen = [kind for kind, given in (("env", password_env), ("keyring", use_keyring),
+                                       ("oauth_command", oauth_command)) if given]
+    if len(chosen) > 1:
+        raise ConfigError("use only one of --password-env, --keyring and --oauth-command")
+    secret = chosen[0] if chosen else "prompt"
+    record = Account(name=name, host=host, port=port or (993 if tls == "ssl" else 143), user=user, tls=tls,
+                     secret=secret, password_env=password_env, oauth_command=oauth_command,
+                     extra_folders=folders)
+    password = None
+    if secret == "keyring":
+        check_keyring(name)
+        password = ask_password(f"Password for {user} at {host} (kept in the OS keyring)")
+    settings = load_settings()
+    add_account(settings.home, record, password=password)
+    click.echo(f"added {name}: {user} at {host}:{record.port} ({tls}); next: tystnad sync {name}")
+
+
+@account.command("list")
+def list_() -> None:
+    """The accounts, where their passwords come from, and how much mail is copied."""
+    home = load_settings().home
+    accounts = list_accounts(home)
+    if not accounts:
+        click.echo("no accounts; add one with `tystnad account add NAME --host HOST --user USER`")
+        return
+    store = open_store(home)
+    synced = {record.name: Accounts(store).folders(record.name) for record in accounts}
+    store.close()
+    for record in accounts:
+        source = SECRET_WORDS[record.secret].format(variable=record.password_env)
+        folders = synced[record.name]
+        root = account_mail_root(home, record.name)
+        kept = sum(LocalFolder(root / folder.local_dir).count() for folder in folders)
+        last = max((f.synced_at for f in folders if f.synced_at), default=None)
+        when = "never synced"
+        if last is not None:
+            when = f"synced {last:%Y-%m-%d %H:%M}, {kept:,} message" + ("" if kept == 1 else "s")
+        click.echo(f"{record.name}: {record.user} at {record.host}:{record.port} ({record.tls}, {source}); {when}")
+
+
+@account.command("remove")
+@click.argument("name")
+def remove(name: str) -> None:
+    """Forget account NAME and delete its local copy of the mail (nothing changes on the server)."""
+    if not remove_account(load_settings().home, name):
+        raise ConfigError(f"no account {name!r}; `tystnad account list` shows them")
+    click.echo(f"removed {name} and its local copy")
+
+
+class SyncProgressLine:
+    """One line on stderr for large copies, only when a person is watching it."""
+
+    def __init__(self) -> None:
+        self.shown = False
+
+    def __call__(self, folder: str, done: int, total: int) -> None:
+        if total >= PROGRESS_FROM:
+            click.echo(f"\rcopying {folder}… {done:,} of {total:,} messages", nl=False, err=True)
+            self.shown = True
+
+    def done(self) -> None:
+        if self.shown:
+            click.echo("\r" + " " * 60 + "\r", nl=False, err=True)
+            self.shown = False
+
+
+@click.command()
+@click.argument("name", required=False)
+def sync(name: str | None) -> None:
+    """Copy new mail of account NAME (default: every account) to this machine, read-only."""
+    home = load_settings().home
+    names = [name] if name else [record.name for record in list_accounts(home)]
+    if not names:
+        raise ConfigError("no accounts; add one with `tystnad account add NAME --host HOST --user USER`")
+    for each in names:
+        progress = SyncProgressLine() if sys.stderr.isatty() else None
+        try:
+            result = sync_account(home, each, ask_password=password_asker(), progress=progress)
+        finally:
+            if progress is not None:
+                progress.done()
+        parts = [f"{f.folder} +{f.copied:,} ({f.kept:,} kept"
+                 + ("; renumbered by the server, so copied again)" if f.is_resynced else ")")
+                 for f in result.folders]
+        click.echo(f"{each}: " + ", ".join(parts))
+        for folder in result.missing:
+            click.echo(f"tystnad: {each}: no folder {folder!r} on the server; skipped", err=True)
+
+
+def save_to_drafts(home: Path, account_name: str | None, written: dict[str, Any], organization: str) -> str:
+    """draft --save: the account named, else the one the latest scan read, else the only one."""
+    store = open_store(home)
+    latest = store.latest_scan()
+    store.close()
+    name = default_account(home, account_name, latest.sources if latest else ())
+    message = draft_to_eml(written, now=datetime.now().astimezone())
+    return save_draft(home, name, message, organization, ask_password=password_asker())

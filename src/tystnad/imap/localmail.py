@@ -1,0 +1,90 @@
+"""The local copy of one server folder: a Maildir the ordinary Maildir reader scans unchanged.
+
+Files are named by UIDVALIDITY and UID, so fetching a message again replaces its file instead of
+adding a second copy; each is written to tmp/, fsynced and renamed into cur/ (the Maildir
+delivery protocol), so a reader never sees half a message and a crash never leaves one."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from pathlib import Path
+
+from tystnad.errors import StoreError
+
+__all__ = ["LocalFolder", "local_name"]
+
+
+def local_name(folder: str) -> str:
+    """A directory name for a server folder: readable, safe on every filesystem, distinct per folder."""
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", folder).strip("-") or "folder"
+    if slug == folder:
+        return slug
+    return f"{slug}-{hashlib.sha256(folder.encode('utf-8')).hexdigest()[:8]}"
+
+
+class LocalFolder:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._pending: list[str] = []
+
+    def create(self) -> None:
+        try:
+            for sub in ("tmp", "new", "cur"):
+                (self.path / sub).mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise StoreError(f"{self.path}: cannot create the local mail folder ({error.strerror})") from error
+
+    def clear(self) -> int:
+        """Remove every copied message (the server renumbered the folder); returns how many."""
+        removed = 0
+        try:
+            for sub in ("tmp", "new", "cur"):
+                directory = self.path / sub
+                if not directory.is_dir():
+                    continue
+                for entry in os.scandir(directory):
+                    os.unlink(entry.path)
+                    removed += 1
+        except OSError as error:
+            raise StoreError(f"{self.path}: cannot clear the local mail folder ({error.strerror})") from error
+        return removed
+
+    def put(self, uidvalidity: int, uid: int, data: bytes) -> None:
+        """Write to tmp/; the message appears in cur/ at the next make_durable()."""
+        name = f"{uidvalidity}.{uid}.tystnad"
+        temporary = self.path / "tmp" / name
+        try:
+            with open(temporary, "wb") as handle:
+                handle.write(data)
+        except OSError as error:
+            raise StoreError(f"{self.path}: cannot write a message ({error.strerror}); "
+                             f"free some disk space and sync again") from error
+        self._pending.append(name)
+
+    def make_durable(self) -> None:
+        """fsync every written message, move it into cur/ and fsync cur/: after this the sync state
+        may say they are copied. One flush per batch lets the filesystem commit them together."""
+        try:
+            for name in self._pending:
+                descriptor = os.open(self.path / "tmp" / name, os.O_RDONLY)
+                try:
+                    os.fsync(descriptor)
+                finally:
+                    os.close(descriptor)
+            for name in self._pending:
+                # ":2," is Maildir's info part with no flags: tystnad is not a client that reads mail.
+                os.replace(self.path / "tmp" / name, self.path / "cur" / f"{name}:2,")
+            descriptor = os.open(self.path / "cur", os.O_RDONLY)
+            try:
+                os.fsync(descriptor)
+            finally:
+                os.close(descriptor)
+        except OSError as error:
+            raise StoreError(f"{self.path}: cannot flush the local mail folder ({error.strerror})") from error
+        self._pending.clear()
+
+    def count(self) -> int:
+        return sum(1 for sub in ("new", "cur") if (self.path / sub).is_dir()
+                   for entry in os.scandir(self.path / sub) if not entry.name.startswith("."))
