@@ -48,6 +48,7 @@ bench: $(STAMP) system-deps
 	$(BIN)/python bench/scan_bench.py
 	$(BIN)/python bench/web_bench.py
 	$(BIN)/python bench/sync_bench.py
+	$(BIN)/python bench/backtest_bench.py
 
 # First sync of 20,000 messages from a local Dovecot: messages per second and peak memory.
 bench-sync: $(STAMP) system-deps

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from tystnad.addresses import country_of
@@ -23,6 +23,7 @@ from tystnad.model import (
 )
 from tystnad.playbook import recommend
 from tystnad.reasons import HINTS, rank_reasons
+from tystnad.risk import Assessment, RiskModel, assess_deal, prior_model
 from tystnad.signals import DealView, detect_signals
 from tystnad.signals.text import closing_words, commitments
 from tystnad.threads import chronological
@@ -41,6 +42,8 @@ class ScanContext:
     home_country: str  # the seller's own, for customers whose domain names no country
     home_zone: str
     mailbox_latencies: tuple[float, ...] = ()
+    # The prior, or the model `tystnad backtest --fit` stored for this seller.
+    risk_model: RiskModel = field(default_factory=prior_model)
 
 
 def _calendar(deal: Deal, context: ScanContext) -> BusinessCalendar:
@@ -130,8 +133,8 @@ def _follow_up_ignored(
 
 
 def _timing_risk(silence: float, threshold: float, unanswered: int) -> float:
-    """Interim risk from timing alone: even odds at the customer's silence threshold,
-    rising with each unanswered follow-up. Calibrated on real history in later work."""
+    """Timing alone, for callers of timeline_of without a deal; diagnose replaces it with the
+    risk model's (tystnad.risk) whenever the seller waits."""
     ratio = silence / threshold if threshold else 0.0
     return _clamp(1 / (1 + math.exp(-(1.2 * (ratio - 1) + 0.35 * (unanswered - 1)))))
 
@@ -180,6 +183,13 @@ def diagnose(deal: Deal, *, context: ScanContext) -> Diagnosis:
     view = DealView.build(deal=deal, messages=tuple(messages), seller=seller, calendar=calendar,
                           rhythm=rhythm, timeline=timeline, now=context.now)
     timeline = _with_text(view)
+    # Status comes from timing and the customer's words; while the seller waits, risk comes from
+    # the model the backtest measures.
+    deal_risk, thread_risks = assess_deal(deal, seller=seller, calendar=calendar, rhythm=rhythm,
+                                          now=context.now, model=context.risk_model)
+    timeline = _with_risk(timeline, deal_risk)
+    threads = tuple(replace(report, timeline=_with_risk(report.timeline, thread_risks.get(report.thread.id)))
+                    for report in threads)
     view = replace(view, timeline=timeline)
     threads = tuple(_thread_with_text(report, timeline) for report in threads)
     signals = detect_signals(view)
@@ -189,8 +199,16 @@ def diagnose(deal: Deal, *, context: ScanContext) -> Diagnosis:
         deal=deal, language=language, country=calendar.country, rhythm=rhythm, timeline=timeline,
         threads=threads, signals=signals, reasons=rank_reasons(signals, meddicc, _hints(view)),
         meddicc=meddicc, play=None,
+        risk_drivers=deal_risk.drivers if deal_risk is not None and timeline.status is not Status.CLOSED else (),
     )
     return recommend(diagnosis, view=view)
+
+
+def _with_risk(timeline: Timeline, assessment: Assessment | None) -> Timeline:
+    """A clear no or yes keeps its certainty; any other wait of the seller's takes the model's risk."""
+    if assessment is None or timeline.status is Status.CLOSED:
+        return timeline
+    return replace(timeline, risk=assessment.risk)
 
 
 def _hints(view: DealView) -> tuple[tuple[str, Evidence], ...]:

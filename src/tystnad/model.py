@@ -256,6 +256,16 @@ class Timeline:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class RiskDriver:
+    """One feature's pull on the risk: `effect` is the change in probability (signed, 0..1 scale)
+    against the same deal with that feature at a usual wait's value."""
+
+    signal: str  # a feature name of tystnad.risk.features
+    effect: float
+    detail: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ThreadReport:
     thread: Thread
     timeline: Timeline
@@ -308,3 +318,4 @@ class Diagnosis:
     reasons: tuple[ReasonScore, ...]
     meddicc: tuple[MeddiccItem, ...]
     play: Play | None
+    risk_drivers: tuple[RiskDriver, ...] = ()  # most influential first; empty unless the seller waits

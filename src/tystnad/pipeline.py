@@ -17,6 +17,7 @@ from tystnad.diagnosis import ScanContext, deal_latencies, diagnose
 from tystnad.model import Deal, Diagnosis, Message, RawMessage, Seller, Skipped, Status
 from tystnad.parse import UnreadableMessage, parse
 from tystnad.reading import read
+from tystnad.risk import RiskModel, prior_model
 from tystnad.sources import load, open_sources
 from tystnad.threads import build_threads, group_deals
 
@@ -184,6 +185,7 @@ def scan(
     workers: int = 1,
     on_skip: Callable[[Skipped], None] | None = None,
     progress: Progress | None = None,
+    risk_model: RiskModel | None = None,
 ) -> ScanResult:
     messages: dict[str, Message] = {}
     # Some exports give each folder's copy its own Message-ID; the content tells them apart.
@@ -210,7 +212,7 @@ def scan(
     context = ScanContext(seller=seller, now=now, home_country=home_country, home_zone=home_zone)
     latencies = tuple(latency for deal in deals for latency in deal_latencies(deal, context))
     context = ScanContext(seller=seller, now=now, home_country=home_country, home_zone=home_zone,
-                          mailbox_latencies=latencies)
+                          mailbox_latencies=latencies, risk_model=risk_model or prior_model())
     diagnoses = sorted(diagnose_all(deals, context=context, workers=workers), key=urgency)
     return ScanResult(now=now, diagnoses=tuple(diagnoses), skipped=tuple(skipped),
                       messages=len(messages), duplicates=duplicates)

@@ -36,6 +36,9 @@ def _deal_json(diagnosis: Diagnosis) -> dict[str, Any]:
         "country": diagnosis.country,
         "status": str(timeline.status),
         "risk": timeline.risk,
+        # What moved the risk most, largest first: effect is the signed change in probability.
+        "risk_drivers": [{"signal": d.signal, "effect": d.effect, "detail": d.detail}
+                         for d in diagnosis.risk_drivers],
         "last_inbound": _iso(timeline.last_inbound),
         "last_outbound": _iso(timeline.last_outbound),
         "silence_business_days": round(timeline.silence, 1),

@@ -10,6 +10,7 @@ import click
 
 from tystnad import __version__
 from tystnad.cli.accounts import account, sync
+from tystnad.cli.backtest import backtest
 from tystnad.cli.common import parse_now, parse_seller
 from tystnad.cli.mail import check, draft, generate, info, monday, outcome, scan
 from tystnad.cli.serve import serve
@@ -28,7 +29,7 @@ def cli(context: click.Context, debug: bool) -> None:
     context.obj = {"debug": debug}
 
 
-for command in (scan, draft, outcome, monday, check, info, generate, serve, account, sync):
+for command in (scan, draft, outcome, monday, check, info, generate, serve, backtest, account, sync):
     cli.add_command(command)
 
 

@@ -17,11 +17,14 @@ from tystnad.model import Seller, Skipped
 from tystnad.pipeline import ScanResult
 from tystnad.pipeline import scan as run_scan
 from tystnad.report import to_json
+from tystnad.risk.calibrate import load_model
 from tystnad.store import open_store
 
 RISK_HELP = (
-    "risk is the probability, as of --now, that the customer does not reply within 14 days; "
-    "for now it is estimated from timing alone (silence against the customer's own rhythm)."
+    "risk is the probability, as of --now, that the customer does not reply within 14 days "
+    "(calendar days) while you wait for them (you wrote last). It comes from the documented prior "
+    "(tystnad/risk/prior.toml) until `tystnad backtest SOURCE --me ... --fit` has fitted it on your own history; "
+    "risk_drivers in --format json say which signals moved it most."
 )
 
 
@@ -70,7 +73,7 @@ def scan_and_record(sources: tuple[Path, ...], me: str, now_text: str | None,
     result = run_scan(
         paths, seller=parse_seller(me), now=parse_now(now_text),
         home_country=settings.country, home_zone=settings.timezone, workers=settings.workers,
-        on_skip=warn_skipped, progress=progress,
+        on_skip=warn_skipped, progress=progress, risk_model=load_model(settings.home, parse_seller(me)),
     )
     if progress is not None:
         progress.done()

@@ -10,7 +10,7 @@ from tystnad.quotes import sentences
 from tystnad.reading import Reading
 from tystnad.signals import DealView
 
-__all__ = ["detect_unanswered_questions", "open_questions"]
+__all__ = ["detect_unanswered_questions", "is_answered", "open_questions", "question_spans"]
 
 _WORD = re.compile(r"[^\W\d_]{4,}")
 _DIGIT = re.compile(r"\d")
@@ -21,7 +21,7 @@ _WHO = re.compile(r"\b(?:vem|vilka|vilken person|who|whom|which colleagues|anyon
 _HOW_MUCH = re.compile(r"\b(?:hur mycket|hur manga|vad kostar|budget|how much|how many|what budget)\b")
 
 
-def _questions(reading: Reading) -> list[tuple[int, int]]:
+def question_spans(reading: Reading) -> list[tuple[int, int]]:
     """Sentences ending in "?" that are not courtesy ("Hoppas allt är bra?")."""
     found = []
     for start, end in sentences(reading.text):
@@ -35,7 +35,7 @@ def _questions(reading: Reading) -> list[tuple[int, int]]:
     return found
 
 
-def _is_answered(question: str, replies: list[Reading]) -> bool:
+def is_answered(question: str, replies: list[Reading]) -> bool:
     if not replies:
         return False
     folded = fold(question)
@@ -66,9 +66,9 @@ def open_questions(view: DealView) -> list[tuple[Reading, str]]:
             continue
         if not following and not is_silent:
             continue  # a fresh question within the customer's usual pace is not yet left open
-        for start, end in _questions(reading):
+        for start, end in question_spans(reading):
             question = reading.text[start:end]
-            if not _is_answered(question, following):
+            if not is_answered(question, following):
                 found.append((reading, question))
     found.reverse()
     return found

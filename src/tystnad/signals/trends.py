@@ -14,8 +14,8 @@ from tystnad.signals import DealView
 from tystnad.signals.text import detect_next_step
 from tystnad.timing import reply_latencies
 
-__all__ = ["detect_slowing", "detect_shrinking", "detect_single_threaded", "detect_proposal_unanswered",
-           "detect_no_next_step", "detect_generic_outreach"]
+__all__ = ["is_proposal", "detect_slowing", "detect_shrinking", "detect_single_threaded",
+           "detect_proposal_unanswered", "detect_no_next_step", "detect_generic_outreach"]
 
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)?")
@@ -76,7 +76,7 @@ def detect_single_threaded(view: DealView) -> list[Signal]:
                    detail=f"only {next(iter(people))} on the customer's side")]
 
 
-def _is_proposal(reading: Reading) -> bool:
+def is_proposal(reading: Reading) -> bool:
     return reading.has("proposal") or any(_PROPOSAL_FILE.search(name) for name in reading.message.attachments)
 
 
@@ -84,7 +84,7 @@ def detect_proposal_unanswered(view: DealView) -> list[Signal]:
     if view.timeline.status not in _SILENT:
         return []
     waiting = [r for r in view.after_last_answer() if not view.is_customer(r.message)]
-    proposals = [r for r in waiting if _is_proposal(r)]
+    proposals = [r for r in waiting if is_proposal(r)]
     if not proposals:
         return []
     reading = proposals[0]
