@@ -74,8 +74,8 @@ def main() -> None:
         from starlette.testclient import TestClient
 
     settings = load_settings()
-    request = ScanRequest(sources=(mailbox(),), seller=parse_seller(ME), seller_text=ME, now=parse_now(NOW),
-                          home=settings.home, country="SE", zone="Europe/Stockholm", workers=settings.workers)
+    request = ScanRequest(sources=(str(mailbox()),), seller=parse_seller(ME), seller_text=ME, now=parse_now(NOW),
+                          settings=settings)
     started = time.perf_counter()
     snapshot = take_snapshot(request)
     scan_seconds = time.perf_counter() - started

@@ -16,7 +16,6 @@ import pytest
 
 from dovecot import PASSWORD_BEYOND_ASCII, UNICODE_USER, Dovecot, free_port, token_for
 from factories import conversation, eml, message_id_of
-from tystnad.cli.common import resolve_sources
 from tystnad.errors import ConfigError
 from tystnad.imap.accounts import add_account, default_account, remove_account
 from tystnad.imap.drafts import save_draft
@@ -32,6 +31,7 @@ from tystnad.imap.errors import (
 from tystnad.imap.folders import Listing, find_special_folder, folders_to_sync
 from tystnad.imap.sync import BATCH_MESSAGES, sync_account
 from tystnad.outgoing import draft_to_eml
+from tystnad.session import resolve_sources
 from tystnad.store import open_store
 from tystnad.store.accounts import Account, Accounts
 

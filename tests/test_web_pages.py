@@ -13,6 +13,7 @@ import pytest
 
 from factories import conversation, write_mbox
 from tystnad.cli import parse_now, parse_seller
+from tystnad.config import Settings
 from tystnad.timing import calendar_for
 from tystnad.web.app import create_app
 from tystnad.web.chart import ChartMessage, chart
@@ -91,12 +92,15 @@ def test_language_follows_the_browser_unless_chosen() -> None:
     assert words_for("sv").term("status", "ghosted") != words_for("en").term("status", "ghosted")
 
 
+def settings_in(home: Path) -> Settings:
+    return Settings(home=home, country="SE", timezone="Europe/Stockholm", workers=1)
+
+
 @pytest.fixture(scope="module")
 def scanner(tmp_path_factory: pytest.TempPathFactory) -> Scanner:
     sources = write_mailbox(tmp_path_factory.mktemp("pages-mail"))
-    request = ScanRequest(sources=tuple(sources), seller=parse_seller(ME), seller_text=ME, now=parse_now(NOW),
-                          home=tmp_path_factory.mktemp("pages-home"), country="SE", zone="Europe/Stockholm",
-                          workers=1)
+    request = ScanRequest(sources=tuple(map(str, sources)), seller=parse_seller(ME), seller_text=ME,
+                          now=parse_now(NOW), settings=settings_in(tmp_path_factory.mktemp("pages-home")))
     return Scanner(request=request, snapshot=take_snapshot(request))
 
 
@@ -192,9 +196,8 @@ def test_language_switch_only_redirects_to_our_own_pages(scanner: Scanner) -> No
 def test_a_failed_rescan_says_why_and_keeps_the_previous_results(tmp_path: Path) -> None:
     mailbox = write_mbox(tmp_path / "inbox.mbox", conversation(steps=[
         ("seller", "2026-03-02 09:00"), ("customer", "2026-03-03 10:00"), ("seller", "2026-03-04 11:00")]))
-    request = ScanRequest(sources=(mailbox,), seller=parse_seller("saljare.se"), seller_text="saljare.se",
-                          now=parse_now(NOW), home=tmp_path / "home", country="SE", zone="Europe/Stockholm",
-                          workers=1)
+    request = ScanRequest(sources=(str(mailbox),), seller=parse_seller("saljare.se"), seller_text="saljare.se",
+                          now=parse_now(NOW), settings=settings_in(tmp_path / "home"))
     scanner = Scanner(request=request, snapshot=take_snapshot(request))
     before = scanner.snapshot
     mailbox.unlink()  # the export was moved away between two scans

@@ -79,13 +79,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(sources: list[Path], *, home: Path, extra: tuple[str, ...] = ()) -> Iterator[str]:
+def serving(sources: list[Path] | list[str], *, home: Path, extra: tuple[str, ...] = (),
+            env: dict[str, str] | None = None) -> Iterator[str]:
     """`tystnad serve` in its own process; yields its address once it answers."""
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "tystnad", "serve", *map(str, sources), "--me", ME, "--now", NOW,
          "--port", str(port), *extra],
-        env={"TYSTNAD_HOME": str(home), "PATH": "/usr/bin:/bin"}, stdout=subprocess.PIPE,
+        env={"TYSTNAD_HOME": str(home), "PATH": "/usr/bin:/bin", **(env or {})}, stdout=subprocess.PIPE,
         stderr=subprocess.PIPE, text=True)
     address = f"http://127.0.0.1:{port}"
     try:

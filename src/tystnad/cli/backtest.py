@@ -16,6 +16,7 @@ from tystnad.errors import ConfigError, TystnadError
 from tystnad.risk.backtest import Backtest, collect, measure, read_mailbox
 from tystnad.risk.calibrate import Fit, fit_and_check, load_model, save_model
 from tystnad.risk.features import HORIZON_DAYS
+from tystnad.session import resolve_sources
 
 
 class NothingToMeasure(TystnadError):
@@ -48,7 +49,8 @@ def backtest(sources: tuple[Path, ...], me: str, horizon: int, since_text: str |
     settings = load_settings(workers=workers)
     seller = parse_seller(me)
     progress = Progress() if sys.stderr.isatty() else None
-    messages, skipped = read_mailbox(list(sources), workers=settings.workers, progress=progress)
+    messages, skipped = read_mailbox(resolve_sources(sources, settings.home), workers=settings.workers,
+                                     progress=progress)
     if progress is not None:
         progress.done()
     for item in skipped:

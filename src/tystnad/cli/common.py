@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -10,14 +9,11 @@ from typing import Any
 
 import click
 
+from tystnad import session
 from tystnad.config import load_settings
 from tystnad.errors import ConfigError
-from tystnad.imap.accounts import account_mail_folders
 from tystnad.model import Seller, Skipped
 from tystnad.pipeline import ScanResult
-from tystnad.pipeline import scan as run_scan
-from tystnad.report import to_json
-from tystnad.risk.calibrate import load_model
 from tystnad.store import open_store
 
 RISK_HELP = (
@@ -65,42 +61,17 @@ class Progress:
 
 
 def scan_and_record(sources: tuple[Path, ...], me: str, now_text: str | None,
-                     workers: int | None) -> tuple[ScanResult, dict[str, Any], str]:
+                    workers: int | None) -> tuple[ScanResult, dict[str, Any], str]:
     """Scan, attach each deal's latest recorded outcome, and record the scan in the store."""
-    settings = load_settings(workers=workers)
-    paths = resolve_sources(sources, settings.home)
     progress = Progress() if sys.stderr.isatty() else None
-    result = run_scan(
-        paths, seller=parse_seller(me), now=parse_now(now_text),
-        home_country=settings.country, home_zone=settings.timezone, workers=settings.workers,
-        on_skip=warn_skipped, progress=progress, risk_model=load_model(settings.home, parse_seller(me)),
-    )
-    if progress is not None:
-        progress.done()
-    document = to_json(result)
-    store = open_store(settings.home)
-    outcomes = store.latest_outcomes()
-    for deal in document["deals"]:
-        known = outcomes.get(deal["organization"])
-        deal["outcome"] = None if known is None else {"outcome": known.outcome, "note": known.note,
-                                                      "recorded_at": known.recorded_at.isoformat()}
-    text = json.dumps(document, ensure_ascii=False, indent=2)
-    store.record_scan(created_at=datetime.now().astimezone(), sources=[str(s) for s in sources],
-                      seller=me, document=document, text=text)
-    store.close()
-    return result, document, text
-
-
-def resolve_sources(sources: tuple[Path, ...] | list[Path], home: Path) -> list[Path]:
-    """Paths as given, and each `account:NAME` as that synced account's local mail folders."""
-    resolved: list[Path] = []
-    for source in sources:
-        text = str(source)
-        if text.startswith("account:"):
-            resolved.extend(account_mail_folders(home, text.removeprefix("account:")))
-        else:
-            resolved.append(Path(source))
-    return resolved
+    try:
+        recorded = session.scan_and_record(sources, seller=parse_seller(me), seller_text=me,
+                                           now=parse_now(now_text), settings=load_settings(workers=workers),
+                                           on_skip=warn_skipped, progress=progress)
+    finally:
+        if progress is not None:
+            progress.done()
+    return recorded.result, recorded.document, recorded.text
 
 
 def rescan_if_asked(sources: tuple[Path, ...], me: str | None, now_text: str | None) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import sys
 from pathlib import Path
 
 import click
@@ -25,7 +26,8 @@ from tystnad.web.security import is_loopback
 @click.option("--workers", type=int, help="Processes that parse mail (default: CPU count).")
 def serve(sources: tuple[Path, ...], me: str, host: str, port: int, token: str | None, now_text: str | None,
           workers: int | None) -> None:
-    """Open the dashboard of SOURCES in a browser: every deal, its timeline, reasons and draft."""
+    """Open the dashboard of SOURCES in a browser: every deal, its timeline, reasons and draft.
+    SOURCES are as for scan, or account:NAME for a synced mail account (its Rescan syncs first)."""
     # The web stack loads only for this command, so scans stay quick to start.
     import uvicorn
 
@@ -38,12 +40,14 @@ def serve(sources: tuple[Path, ...], me: str, host: str, port: int, token: str |
     if token == "new":
         token = secrets.token_urlsafe(24)
     settings = load_settings(workers=workers)
-    request = ScanRequest(sources=sources, seller=parse_seller(me), seller_text=me,
-                          now=parse_now(now_text) if now_text else None, home=settings.home,
-                          country=settings.country, zone=settings.timezone, workers=settings.workers)
-    progress = Progress()
-    snapshot = take_snapshot(request, progress=progress)
-    progress.done()
+    request = ScanRequest(sources=tuple(map(str, sources)), seller=parse_seller(me), seller_text=me,
+                          now=parse_now(now_text) if now_text else None, settings=settings)
+    progress = Progress() if sys.stderr.isatty() else None
+    try:
+        snapshot = take_snapshot(request, progress=progress)
+    finally:
+        if progress is not None:
+            progress.done()
     app = create_app(Scanner(request=request, snapshot=snapshot), guard=Guard(host=host, port=port, token=token))
     shown = f"[{host}]" if ":" in host else host
     address = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")

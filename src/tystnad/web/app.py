@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.requests import Request
@@ -18,6 +19,10 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from tystnad.errors import TystnadError
+from tystnad.imap.accounts import default_account, list_accounts
+from tystnad.imap.drafts import save_draft
+from tystnad.model import Diagnosis
 from tystnad.monday import monday_deals
 from tystnad.outgoing import draft_to_eml
 from tystnad.store import OUTCOMES, open_store
@@ -58,7 +63,7 @@ def create_app(scanner: Scanner, *, guard: Guard) -> Starlette:
         return HTMLResponse(html, status_code=status_code)
 
     def outcomes() -> dict[str, Any]:
-        store = open_store(scanner.request.home)
+        store = open_store(scanner.request.settings.home)
         try:
             return store.latest_outcomes()
         finally:
@@ -84,11 +89,17 @@ def create_app(scanner: Scanner, *, guard: Guard) -> Starlette:
         if found is None:
             return render(request, "missing.html", status_code=404, organization=organization)
         diagnosis, document = found
-        request_ = scanner.request
-        page = deal_page(diagnosis, document, seller=request_.seller, now=scanner.snapshot.result.now,
-                         home_country=request_.country, home_zone=request_.zone)
-        return render(request, "deal.html", page=page, anchors=page.anchors, outcome=outcomes().get(organization),
-                      outcome_kinds=OUTCOMES, recorded=request.query_params.get("recorded"))
+        return render_deal(request, organization, diagnosis, document)
+
+    def render_deal(request: Request, organization: str, diagnosis: Diagnosis, document: dict[str, Any],
+                    status_code: int = 200, save_error: str | None = None) -> HTMLResponse:
+        settings = scanner.request.settings
+        page = deal_page(diagnosis, document, seller=scanner.request.seller, now=scanner.snapshot.result.now,
+                         home_country=settings.country, home_zone=settings.timezone)
+        return render(request, "deal.html", status_code=status_code, page=page, anchors=page.anchors,
+                      outcome=outcomes().get(organization), outcome_kinds=OUTCOMES,
+                      recorded=request.query_params.get("recorded"), saved=request.query_params.get("saved"),
+                      can_save=bool(list_accounts(settings.home)), save_error=save_error)
 
     async def record_outcome(request: Request) -> Response:
         organization = request.path_params["organization"].lower()
@@ -96,7 +107,7 @@ def create_app(scanner: Scanner, *, guard: Guard) -> Starlette:
         kind = str(form.get("outcome", ""))
         if kind not in OUTCOMES or organization not in scanner.snapshot.by_organization:
             return Response("unknown deal or outcome", status_code=400)
-        store = open_store(scanner.request.home)
+        store = open_store(scanner.request.settings.home)
         try:
             store.record_outcome(organization=organization, outcome=kind, note=str(form.get("note", ""))[:500],
                                  recorded_at=datetime.now().astimezone())
@@ -104,23 +115,45 @@ def create_app(scanner: Scanner, *, guard: Guard) -> Starlette:
             store.close()
         return RedirectResponse(f"/deal/{quote(organization, safe='')}?recorded={kind}#outcome", 303)
 
-    async def download_draft(request: Request) -> Response:
+    async def edited_draft(request: Request) -> tuple[str, dict[str, Any] | None]:
+        """The deal's draft with the subject and body as the seller edited them on the page."""
         organization = request.path_params["organization"].lower()
         found = scanner.snapshot.by_organization.get(organization)
-        play = (found[1].get("play") or {}) if found else {}
-        written = play.get("draft")
+        written = ((found[1].get("play") or {}) if found else {}).get("draft")
         if not written:
-            return Response("no draft for this deal", status_code=404)
+            return organization, None
         form = await request.form()
         edited = dict(written)
         for name in ("subject", "body"):
             value = form.get(name)
             if isinstance(value, str) and value.strip():
                 edited[name] = value.replace("\r\n", "\n")
+        return organization, edited
+
+    async def download_draft(request: Request) -> Response:
+        organization, edited = await edited_draft(request)
+        if edited is None:
+            return Response("no draft for this deal", status_code=404)
         data = draft_to_eml(edited, now=datetime.now().astimezone())
         filename = "".join(c if c.isalnum() or c in ".-" else "-" for c in organization) + ".eml"
         return Response(data, media_type="message/rfc822",
                         headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+    async def save_to_drafts(request: Request) -> Response:
+        """APPEND the edited draft to the mail account's Drafts folder; tystnad never sends."""
+        organization, edited = await edited_draft(request)
+        if edited is None:
+            return Response("no draft for this deal", status_code=404)
+        home = scanner.request.settings.home
+        message = draft_to_eml(edited, now=datetime.now().astimezone())
+        try:
+            account = default_account(home, None, scanner.request.sources)
+            # The IMAP round trip blocks: keep it off the event loop so other pages still answer.
+            where = await run_in_threadpool(save_draft, home, account, message, organization)
+        except TystnadError as error:
+            diagnosis, document = scanner.snapshot.by_organization[organization]
+            return render_deal(request, organization, diagnosis, document, status_code=502, save_error=str(error))
+        return RedirectResponse(f"/deal/{quote(organization, safe='')}?saved={quote(where)}#play", 303)
 
     async def start_rescan(request: Request) -> Response:
         scanner.start()
@@ -148,6 +181,7 @@ def create_app(scanner: Scanner, *, guard: Guard) -> Starlette:
         Route("/deal/{organization}", deal),
         Route("/deal/{organization}/outcome", record_outcome, methods=["POST"]),
         Route("/deal/{organization}/draft.eml", download_draft, methods=["POST"]),
+        Route("/deal/{organization}/save-draft", save_to_drafts, methods=["POST"]),
         Route("/rescan", start_rescan, methods=["POST"]),
         Route("/rescan", rescan_page),
         Route("/rescan/status", rescan_status),

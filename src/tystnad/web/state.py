@@ -3,20 +3,18 @@ beside the pages, so the board stays usable while a large mailbox is read again.
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
+from tystnad.config import Settings
 from tystnad.errors import TystnadError
+from tystnad.imap.sync import sync_account
 from tystnad.model import Diagnosis, Seller
 from tystnad.pipeline import ScanResult
-from tystnad.pipeline import scan as run_scan
-from tystnad.report import to_json
-from tystnad.store import open_store
+from tystnad.session import ACCOUNT_PREFIX, scan_and_record
 from tystnad.web.views import BoardRow, board_row
 
 __all__ = ["ScanRequest", "Snapshot", "Scanner", "take_snapshot"]
@@ -25,14 +23,15 @@ __all__ = ["ScanRequest", "Snapshot", "Scanner", "take_snapshot"]
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ScanRequest:
     """What to read and as whom; `now` None means the moment each scan starts."""
-    sources: tuple[Path, ...]
+    sources: tuple[str, ...]  # paths, or account:NAME for a synced account
     seller: Seller
     seller_text: str  # --me as the user wrote it, for the store's record
     now: datetime | None
-    home: Path
-    country: str
-    zone: str
-    workers: int
+    settings: Settings
+
+    @property
+    def accounts(self) -> tuple[str, ...]:
+        return tuple(s.removeprefix(ACCOUNT_PREFIX) for s in self.sources if s.startswith(ACCOUNT_PREFIX))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -45,18 +44,11 @@ class Snapshot:
 
 
 def take_snapshot(request: ScanRequest, progress: Callable[[int], None] | None = None) -> Snapshot:
-    """Scan, record the scan in the store (so draft and monday see it too), index it for pages."""
-    now = request.now or datetime.now().astimezone()
-    result = run_scan(list(request.sources), seller=request.seller, now=now, home_country=request.country,
-                      home_zone=request.zone, workers=request.workers, progress=progress)
-    document = to_json(result)
-    store = open_store(request.home)
-    try:
-        store.record_scan(created_at=datetime.now().astimezone(), sources=[str(s) for s in request.sources],
-                          seller=request.seller_text, document=document,
-                          text=json.dumps(document, ensure_ascii=False, indent=2))
-    finally:
-        store.close()
+    """Scan and record (as `tystnad scan` does), then index the result for the pages."""
+    recorded = scan_and_record(request.sources, seller=request.seller, seller_text=request.seller_text,
+                               now=request.now or datetime.now().astimezone(), settings=request.settings,
+                               progress=progress)
+    result, document = recorded.result, recorded.document
     by_organization = {
         diagnosis.deal.organization: (diagnosis, deal)
         for diagnosis, deal in zip(result.diagnoses, document["deals"], strict=True)
@@ -72,8 +64,10 @@ class Scanner:
     request: ScanRequest
     snapshot: Snapshot
     running: bool = False
-    read: int = 0  # messages read by the running scan
+    phase: str = ""  # what the running rescan does now: "sync NAME" or "read"
+    read: int = 0  # messages read (or, while syncing, copied) by the running rescan
     error: str | None = None
+    warning: str | None = None  # the rescan went on without it, e.g. a sync that could not connect
     finished_at: datetime | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -82,15 +76,29 @@ class Scanner:
         with self._lock:
             if self.running:
                 return False
-            self.running, self.read, self.error = True, 0, None
+            self.running, self.read, self.error, self.warning = True, 0, None, None
         threading.Thread(target=self._run, name="tystnad-rescan", daemon=True).start()
         return True
 
     def _count(self, read: int) -> None:
         self.read = read
 
+    def _synced(self, folder: str, done: int, total: int) -> None:
+        self.read = done
+
+    def _sync(self) -> None:
+        """New mail first, for a synced account; without a connection the local copy is read as it is."""
+        for name in self.request.accounts:
+            self.phase = f"sync {name}"
+            try:
+                sync_account(self.request.settings.home, name, progress=self._synced)
+            except TystnadError as error:
+                self.warning = str(error)
+        self.phase, self.read = "read", 0
+
     def _run(self) -> None:
         try:
+            self._sync()
             self.snapshot = take_snapshot(self.request, progress=self._count)
         except TystnadError as error:
             self.error = str(error)
@@ -101,6 +109,7 @@ class Scanner:
             self.running = False
 
     def status(self) -> dict[str, Any]:
-        return {"running": self.running, "read": self.read, "error": self.error,
+        return {"running": self.running, "phase": self.phase, "read": self.read, "error": self.error,
+                "warning": self.warning,
                 "messages": self.snapshot.result.messages, "deals": len(self.snapshot.rows),
                 "finished_at": self.finished_at.isoformat() if self.finished_at else None}
