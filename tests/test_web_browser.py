@@ -3,23 +3,21 @@ running as its own process. Screenshots land in test-artifacts/web/."""
 
 from __future__ import annotations
 
+import email
 import json
 import re
 import shutil
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from factories import run_tystnad
-from webfixtures import EVIL, ME, NOW, serving, write_mailbox
+from webfixtures import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, EVIL, ME, NOW, serving, write_mailbox
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "web"
 
 pytestmark = pytest.mark.skipif(shutil.which(CHROMIUM) is None,
                                 reason="Debian's chromium is not installed (make test installs it)")
@@ -44,7 +42,7 @@ def server(mailbox: list[Path], home: Path) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     with playwright_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield launched
         launched.close()
 
@@ -140,9 +138,9 @@ def test_draft_can_be_edited_copied_and_downloaded(page, server) -> None:
     assert page.evaluate("navigator.clipboard.readText()") == "Hej Johan,\n\nEn rad jag själv skrev.\n\nMvh\nErik"
     with page.expect_download() as info:
         page.click("#draft-form button[type=submit]:not([formaction])")
-    saved = Path(info.value.path()).read_bytes()
-    assert b"En rad jag sj" in saved or "En rad jag själv skrev".encode() in saved or b"=C3=A4" in saved
-    assert b"In-Reply-To:" in saved and b"johan.sand@granby-bygg.se" in saved
+    saved = email.message_from_bytes(Path(info.value.path()).read_bytes())
+    assert "En rad jag själv skrev." in saved.get_payload(decode=True).decode("utf-8")
+    assert saved["In-Reply-To"] and saved["To"] == "johan.sand@granby-bygg.se"
     # The edit survives a reload, so a half-written mail is not lost.
     page.reload()
     assert "En rad jag själv skrev." in page.locator("#draft-body").input_value()
@@ -151,7 +149,7 @@ def test_draft_can_be_edited_copied_and_downloaded(page, server) -> None:
 def test_an_outcome_is_recorded_and_still_there_after_a_reload(page, server) -> None:
     page.goto(server + "/deal/lindvalla.se")
     page.click("form.outcomes button[value=meeting]")
-    page.wait_for_url(re.compile(r"recorded=meeting"))
+    page.wait_for_selector("#recorded-outcome")
     page.reload()
     assert "Meeting" in page.locator("#recorded-outcome").inner_text()
     assert page.locator("form.outcomes button[value=meeting]").get_attribute("aria-pressed") == "true"
@@ -160,28 +158,42 @@ def test_an_outcome_is_recorded_and_still_there_after_a_reload(page, server) -> 
     shot(page, "outcome")
 
 
-def test_hostile_mail_is_shown_as_text_and_never_runs(page, server) -> None:
+def _nothing_from_mail_became_markup(tab) -> None:  # type: ignore[no-untyped-def]
+    """Only tystnad's own script, no image or frame, no handler attribute, no javascript: link."""
+    assert tab.locator("script").count() == 1
+    assert tab.locator("script").get_attribute("src") == "/static/app.js"
+    assert tab.locator("img, iframe, object, embed").count() == 0
+    names = tab.evaluate("[...document.querySelectorAll('*')].flatMap(e => e.getAttributeNames())")
+    assert not [name for name in names if name.lower().startswith("on")]
+    hrefs = tab.evaluate("[...document.querySelectorAll('[href]')].map(e => e.getAttribute('href'))")
+    assert not [href for href in hrefs if href.strip().lower().startswith("javascript:")]
+
+
+def test_hostile_mail_is_shown_as_text_and_never_runs(browser, server) -> None:  # type: ignore[no-untyped-def]
+    # The page's Content-Security-Policy would stop inline script anyway; switched off here, so
+    # this proves the escaping alone keeps the mail inert.
+    context = browser.new_context(bypass_csp=True)
+    tab = context.new_page()
     dialogs: list[str] = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    page.goto(server + f"/deal/{EVIL}")
-    bodies = page.locator(".message .body")
+    tab.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    tab.goto(server + f"/deal/{EVIL}")
+    bodies = tab.locator("article.message div.body")
     assert bodies.count() >= 3
     text = " ".join(bodies.all_inner_texts())
-    assert "<script>" in text  # the payload is visible as the words it is
-    for link in page.locator("a").all():
-        href = link.get_attribute("href") or ""
-        assert not href.lower().startswith("javascript:")
-    # Nothing from the mail became an element: no script, image, frame or handler inside a message.
-    assert page.locator(".message script, .message img, .message iframe, .message [onclick], "
-                        ".message [onerror]").count() == 0
-    for element in page.locator(".message *").all():
-        for name in element.evaluate("e => e.getAttributeNames()"):
-            assert not name.startswith("on")
-    page.mouse.click(400, 400)
-    page.wait_for_timeout(300)
-    assert page.evaluate("window.__pwned") is None
+    assert "<script>" in text and "onerror=" in text  # the payload is visible as the words it is
+    assert "<script>" in tab.locator(".message .subject").first.inner_text()
+    _nothing_from_mail_became_markup(tab)
+    shot(tab, "hostile")
+    for other in ("/monday", f"/?q={EVIL}"):
+        tab.goto(server + other)
+        _nothing_from_mail_became_markup(tab)
+    tab.goto(server + f"/deal/{EVIL}")
+    for mark in tab.locator("article.message mark").all():
+        mark.click()
+    tab.wait_for_timeout(300)
+    assert tab.evaluate("window.__pwned") is None
     assert dialogs == []
-    shot(page, "hostile")
+    context.close()
 
 
 def test_interface_follows_the_browser_language_and_can_be_switched(browser, server) -> None:
@@ -229,11 +241,17 @@ def test_keyboard_reaches_the_deals(page, server) -> None:
 
 
 def test_rescan_shows_progress_and_lands_on_fresh_results(page, server) -> None:
+    with urllib.request.urlopen(server + "/rescan/status") as response:
+        assert json.load(response)["finished_at"] is None  # no rescan yet in this server's life
     page.goto(server + "/")
     before = page.locator(".board-head .meta").inner_text()
     page.click("#rescan")
     page.wait_for_url(re.compile(r"/rescan$"))
     page.wait_for_selector("#rescan-done", timeout=60_000)
+    with urllib.request.urlopen(server + "/rescan/status") as response:
+        state = json.load(response)
+    assert state["finished_at"] is not None and state["error"] is None
     page.click("text=All deals")
+    # The same mail read again: the same deals, now from the new scan.
     assert page.locator(".board-head .meta").inner_text() == before
     assert page.locator("a.deal-link").count() > 0

@@ -16,15 +16,11 @@ from factories import conversation, eml, message_id_of, run_tystnad
 from tystnad.imap.accounts import add_account
 from tystnad.imap.sync import sync_account
 from tystnad.store.accounts import Account
-from webfixtures import NOW, serving
+from webfixtures import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, NOW, serving
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
 VARIABLE = "TYSTNAD_TEST_WEB_IMAP_PASSWORD"
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "web"
 
 pytestmark = pytest.mark.skipif(shutil.which(CHROMIUM) is None,
                                 reason="Debian's chromium is not installed (make test installs it)")
@@ -68,7 +64,7 @@ def test_save_to_drafts_puts_the_edited_draft_in_the_account_once(dovecot: Dovec
     user, home = account
     with serving(["account:work"], home=home, env={VARIABLE: dovecot.password}) as address, \
             playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page()
         page.goto(address + "/deal/kvarnbyn.se")
         page.fill("#draft-body", "Hej Anna,\n\nJag skrev om det här själv.\n\nMvh\nErik")
@@ -103,7 +99,7 @@ def test_rescan_fetches_new_mail_from_the_server_first(dovecot: Dovecot, account
                      date="2026-03-19 15:00", in_reply_to=message_id_of(last),
                      body="Hej Erik,\n\nVi vill gärna gå vidare. Kan du ringa mig i morgon?\n\nAnna")
         dovecot.deliver_files(user, [answer])
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page()
         page.goto(address + "/")
         page.click("#rescan")

@@ -209,3 +209,97 @@ def test_a_failed_rescan_says_why_and_keeps_the_previous_results(tmp_path: Path)
     assert scanner.snapshot is before
     page = client(scanner).get("/")
     assert "inbox.mbox" in page.text and "kvarnbyn.se" in page.text
+
+
+@pytest.mark.parametrize("url", ["/rescan", "/deal/granby-bygg.se/draft.eml", "/deal/granby-bygg.se/save-draft",
+                                 "/deal/granby-bygg.se/outcome"])
+def test_no_form_changes_anything_without_its_token(scanner: Scanner, url: str) -> None:
+    response = client(scanner).post(url, data={"outcome": "won", "body": "x"})
+    assert response.status_code == 403
+    assert not scanner.running
+
+
+def test_beyond_loopback_any_host_name_is_let_in_but_only_with_the_token(scanner: Scanner) -> None:
+    # Bound to every interface, the browser on another machine names us by the address it used.
+    web = client(scanner, host="0.0.0.0", token="s3cret-token")
+    lan = {"Host": "192.168.1.20:8765"}
+    assert web.get("/", headers=lan).status_code == 401
+    assert web.get("/?token=s3cret-token", headers=lan).status_code == 303
+    assert web.get("/", headers=lan).status_code == 200
+
+
+def test_a_guessed_token_beyond_ascii_is_refused_not_a_crash(scanner: Scanner) -> None:
+    web = client(scanner, host="192.0.2.10", token="s3cret-token")
+    assert web.get("/?token=%C3%A9").status_code == 401
+    loopback = client(scanner)
+    assert loopback.post("/deal/granby-bygg.se/outcome", data={"outcome": "won", "csrf": "é"}).status_code == 403
+
+
+def test_a_draft_that_cannot_be_saved_says_why_and_keeps_the_edit(scanner: Scanner) -> None:
+    from tystnad.imap.accounts import add_account, remove_account
+    from tystnad.store.accounts import Account
+    from webfixtures import free_port
+
+    home = scanner.request.settings.home
+    add_account(home, Account(name="work", host="127.0.0.1", port=free_port(), user="erik@saljare.se",
+                              tls="none", secret="env", password_env="TYSTNAD_TEST_NO_SUCH_VARIABLE"))
+    try:
+        web = client(scanner)
+        page = web.get("/deal/granby-bygg.se")
+        assert 'id="save-draft"' in page.text
+        response = web.post("/deal/granby-bygg.se/save-draft",
+                            data={"csrf": _csrf(page.text), "subject": "SV: Förslag", "body": "Min egen text."})
+        assert response.status_code == 502
+        assert "TYSTNAD_TEST_NO_SUCH_VARIABLE" in response.text  # what to do about it
+        assert "Min egen text." in response.text
+    finally:
+        remove_account(home, "work")
+
+
+def test_an_outcome_takes_a_deal_off_the_monday_list_at_once(scanner: Scanner) -> None:
+    web = client(scanner)
+    listed = re.findall(r'<h2><a href="/deal/([^"]+)"', web.get("/monday").text)
+    assert listed
+    chosen = listed[0]
+    token = _csrf(web.get(f"/deal/{chosen}").text)
+    assert web.post(f"/deal/{chosen}/outcome", data={"outcome": "replied", "csrf": token}).status_code == 303
+    assert chosen not in re.findall(r'<h2><a href="/deal/([^"]+)"', web.get("/monday").text)
+
+
+@pytest.mark.parametrize("target", ["/\\evil.example", "//evil.example", "https://evil.example", "/\x07x"])
+def test_the_language_switch_never_leaves_the_app(scanner: Scanner, target: str) -> None:
+    assert client(scanner).get("/lang/sv", params={"next": target}).headers["location"] == "/"
+
+
+def test_a_language_refused_with_q0_is_not_chosen() -> None:
+    assert pick_language(None, "sv;q=0, en;q=0.5") == "en"
+
+
+def test_the_silence_band_fills_the_chart_when_the_wait_began_before_it() -> None:
+    calendar = calendar_for("SE", "Europe/Stockholm")
+    now = datetime(2026, 3, 20, 9, 0, tzinfo=CET)
+    old = now - timedelta(days=900)
+    messages = [ChartMessage(when=old, is_customer=False, words=50, label="", anchor="m0"),
+                ChartMessage(when=now - timedelta(days=30), is_customer=False, words=40, label="", anchor="m1")]
+    picture = chart(messages, now=now, calendar=calendar, waiting_since=old)
+    assert picture.hidden == 1
+    assert picture.silence is not None
+    assert picture.silence.x == picture.left and picture.silence.x + picture.silence.width == picture.now_x
+
+
+def test_mondays_stand_where_the_customers_weekend_ends_in_their_own_zone() -> None:
+    calendar = calendar_for("US", "America/New_York")
+    now = datetime(2026, 3, 20, 9, 0, tzinfo=CET)
+    messages = [ChartMessage(when=now - timedelta(days=20), is_customer=True, words=10, label="", anchor="m0")]
+    picture = chart(messages, now=now, calendar=calendar, waiting_since=None)
+    ends = {round(band.x + band.width, 1) for band in picture.shaded}
+    assert picture.ticks and all(round(tick.x, 1) in ends for tick in picture.ticks)
+
+
+def test_a_conversation_of_one_message_or_none_still_draws() -> None:
+    calendar = calendar_for("SE", "Europe/Stockholm")
+    now = datetime(2026, 3, 20, 9, 0, tzinfo=CET)
+    assert chart([], now=now, calendar=calendar, waiting_since=None).marks == ()
+    single = chart([ChartMessage(when=now - timedelta(days=3), is_customer=False, words=0, label="", anchor="m0")],
+                   now=now, calendar=calendar, waiting_since=now - timedelta(days=3))
+    assert len(single.marks) == 1 and single.links == () and single.silence is not None

@@ -15,6 +15,12 @@ from pathlib import Path
 from factories import conversation, write_mbox
 
 NOW = "2026-03-20 09:00"
+CHROMIUM = "/usr/bin/chromium"
+# As DEPENDENCIES.md measured: no sandbox as root, and no calls home the closed network would refuse.
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--no-first-run"]
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "web"
 ME = "saljare.se,norrsken.se"
 EVIL = "evil-trading.se"
 # What a hostile sender would try: script, event handlers, javascript: links, markup in names.
@@ -83,17 +89,19 @@ def serving(sources: list[Path] | list[str], *, home: Path, extra: tuple[str, ..
             env: dict[str, str] | None = None) -> Iterator[str]:
     """`tystnad serve` in its own process; yields its address once it answers."""
     port = free_port()
+    # A file, not a pipe: a pipe nobody drains would stall a chatty server.
+    log = (home.parent / f"serve-{port}.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "tystnad", "serve", *map(str, sources), "--me", ME, "--now", NOW,
          "--port", str(port), *extra],
-        env={"TYSTNAD_HOME": str(home), "PATH": "/usr/bin:/bin", **(env or {})}, stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, text=True)
+        env={"TYSTNAD_HOME": str(home), "PATH": "/usr/bin:/bin", **(env or {})}, stdout=log,
+        stderr=subprocess.STDOUT, text=True)
     address = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 90
         while True:
             if process.poll() is not None:
-                raise RuntimeError(f"tystnad serve exited: {process.stderr.read() if process.stderr else ''}")
+                raise RuntimeError(f"tystnad serve exited: {Path(log.name).read_text()}")
             try:
                 with urllib.request.urlopen(address + "/rescan/status", timeout=2):
                     break
@@ -110,3 +118,4 @@ def serving(sources: list[Path] | list[str], *, home: Path, extra: tuple[str, ..
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+        log.close()

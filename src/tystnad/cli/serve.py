@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 import sys
 from pathlib import Path
+from urllib.parse import quote
 
 import click
 
@@ -19,7 +20,7 @@ from tystnad.web.security import is_loopback
 @click.option("--me", required=True, help="Comma-separated domains or addresses of the seller's side.")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; anything beyond this machine needs --token.")
-@click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--port", default=8765, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--token", help="Required when --host is not loopback; printed in the address to open. "
                               "Give 'new' to have one made.")
 @click.option("--now", "now_text", help='Analysis moment, "YYYY-MM-DD HH:MM" (default: each scan\'s start).')
@@ -50,7 +51,10 @@ def serve(sources: tuple[Path, ...], me: str, host: str, port: int, token: str |
             progress.done()
     app = create_app(Scanner(request=request, snapshot=snapshot), guard=Guard(host=host, port=port, token=token))
     shown = f"[{host}]" if ":" in host else host
-    address = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
+    address = f"http://{shown}:{port}/" + (f"?token={quote(token, safe='')}" if token else "")
+    if not is_loopback(host):
+        click.echo("tystnad: plain HTTP beyond this machine: anyone on the network path can read the pages "
+                   "and the token; prefer an SSH tunnel to 127.0.0.1", err=True)
     click.echo(f"tystnad: {len(snapshot.rows)} deals from {snapshot.result.messages} messages — open {address}",
                err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)

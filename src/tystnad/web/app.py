@@ -1,8 +1,11 @@
-"""The dashboard's routes: each reads the latest snapshot, asks views.py for plain values, and
+"""The dashboard's routes: each takes the latest snapshot once, asks views.py for plain values, and
 renders a template. Every page works as plain links and forms; script only adds comfort."""
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
@@ -22,13 +25,12 @@ from starlette.staticfiles import StaticFiles
 from tystnad.errors import TystnadError
 from tystnad.imap.accounts import default_account, list_accounts
 from tystnad.imap.drafts import save_draft
-from tystnad.model import Diagnosis
 from tystnad.monday import monday_deals
 from tystnad.outgoing import draft_to_eml
-from tystnad.store import OUTCOMES, open_store
+from tystnad.store import OUTCOMES, OutcomeRecord, Store, open_store
 from tystnad.web.i18n import languages, pick_language, words_for
 from tystnad.web.security import Guard
-from tystnad.web.state import Scanner
+from tystnad.web.state import Scanner, Snapshot
 from tystnad.web.views import STATUSES, board_page, deal_page
 
 __all__ = ["create_app"]
@@ -51,126 +53,154 @@ def _here(request: Request) -> str:
     return request.url.path + (f"?{request.url.query}" if request.url.query else "")
 
 
+def _own_page(target: str) -> str:
+    """Only a path on this server: never an open redirect ("//host", "/\\host", control characters)."""
+    if not target.startswith("/") or target.startswith("//") or "\\" in target or not target.isprintable():
+        return "/"
+    return target
+
+
+def _organization(request: Request) -> str:
+    return str(request.path_params["organization"]).lower()
+
+
+def _deal_url(organization: str, query: str = "", fragment: str = "") -> str:
+    return f"/deal/{quote(organization, safe='')}" + (f"?{query}" if query else "") + (
+        f"#{fragment}" if fragment else "")
+
+
 def create_app(scanner: Scanner, *, guard: Guard) -> Starlette:
     environment = _environment()
+    home = scanner.request.settings.home
+    # What the last Save to Drafts of each deal said, shown on its page (never taken from the URL).
+    saved_to: dict[str, str] = {}
 
-    def render(request: Request, template: str, status_code: int = 200, **values: Any) -> HTMLResponse:
+    @contextmanager
+    def store() -> Iterator[Store]:
+        opened = open_store(home)
+        try:
+            yield opened
+        finally:
+            opened.close()
+
+    def latest_outcomes() -> dict[str, OutcomeRecord]:
+        with store() as opened:
+            return opened.latest_outcomes()
+
+    def render(request: Request, snapshot: Snapshot, template: str, status_code: int = 200,
+               **values: Any) -> HTMLResponse:
         code = pick_language(request.cookies.get(LANGUAGE_COOKIE), request.headers.get("accept-language"))
-        snapshot = scanner.snapshot
         html = environment.get_template(template).render(
-            t=words_for(code), lang=code, languages=languages(), csrf=guard.csrf, scan=scanner.status(),
+            t=words_for(code), lang=code, languages=languages(), csrf=guard.csrf, scan=scanner.status(snapshot),
             now=snapshot.result.now, path=_here(request), **values)
         return HTMLResponse(html, status_code=status_code)
 
-    def outcomes() -> dict[str, Any]:
-        store = open_store(scanner.request.settings.home)
-        try:
-            return store.latest_outcomes()
-        finally:
-            store.close()
-
     async def board(request: Request) -> Response:
-        params = request.query_params
+        snapshot, params = scanner.snapshot, request.query_params
         try:
             page_number = int(params.get("page", "1"))
         except ValueError:
             page_number = 1
-        page = board_page(scanner.snapshot.rows, status=params.get("status"), query=params.get("q", ""),
+        page = board_page(snapshot.rows, status=params.get("status"), query=params.get("q", ""),
                           page=page_number)
-        return render(request, "board.html", page=page, statuses=STATUSES, outcomes=outcomes(),
-                      messages=scanner.snapshot.result.messages)
+        return render(request, snapshot, "board.html", page=page, statuses=STATUSES,
+                      outcomes=await run_in_threadpool(latest_outcomes), messages=snapshot.result.messages)
 
     async def monday(request: Request) -> Response:
-        return render(request, "monday.html", deals=monday_deals(scanner.snapshot.document))
+        snapshot = scanner.snapshot
+        # Outcomes recorded since the scan count too: a deal marked won leaves the list at once.
+        live = await run_in_threadpool(latest_outcomes)
+        deals = [deal for deal in monday_deals(snapshot.document) if deal["organization"] not in live]
+        return render(request, snapshot, "monday.html", deals=deals)
+
+    async def render_deal(request: Request, snapshot: Snapshot, organization: str, status_code: int = 200,
+                          save_error: str | None = None, draft: dict[str, Any] | None = None) -> Response:
+        found = snapshot.by_organization.get(organization)
+        if found is None:
+            return render(request, snapshot, "missing.html", status_code=404, organization=organization)
+        diagnosis, document = found
+        settings = scanner.request.settings
+        page = deal_page(diagnosis, document, seller=scanner.request.seller, now=snapshot.result.now,
+                         home_country=settings.country, home_zone=settings.timezone)
+        outcome = (await run_in_threadpool(latest_outcomes)).get(organization)
+        can_save = bool(await run_in_threadpool(list_accounts, home))
+        return render(request, snapshot, "deal.html", status_code=status_code, page=page, outcome=outcome,
+                      outcome_kinds=OUTCOMES, can_save=can_save, save_error=save_error,
+                      saved=saved_to.get(organization) if request.query_params.get("saved") else None,
+                      draft=draft or (document.get("play") or {}).get("draft"))
 
     async def deal(request: Request) -> Response:
-        organization = request.path_params["organization"].lower()
-        found = scanner.snapshot.by_organization.get(organization)
-        if found is None:
-            return render(request, "missing.html", status_code=404, organization=organization)
-        diagnosis, document = found
-        return render_deal(request, organization, diagnosis, document)
-
-    def render_deal(request: Request, organization: str, diagnosis: Diagnosis, document: dict[str, Any],
-                    status_code: int = 200, save_error: str | None = None) -> HTMLResponse:
-        settings = scanner.request.settings
-        page = deal_page(diagnosis, document, seller=scanner.request.seller, now=scanner.snapshot.result.now,
-                         home_country=settings.country, home_zone=settings.timezone)
-        return render(request, "deal.html", status_code=status_code, page=page, anchors=page.anchors,
-                      outcome=outcomes().get(organization), outcome_kinds=OUTCOMES,
-                      recorded=request.query_params.get("recorded"), saved=request.query_params.get("saved"),
-                      can_save=bool(list_accounts(settings.home)), save_error=save_error)
+        return await render_deal(request, scanner.snapshot, _organization(request))
 
     async def record_outcome(request: Request) -> Response:
-        organization = request.path_params["organization"].lower()
-        form = await request.form()
-        kind = str(form.get("outcome", ""))
+        organization = _organization(request)
+        kind = str((await request.form()).get("outcome", ""))
         if kind not in OUTCOMES or organization not in scanner.snapshot.by_organization:
             return Response("unknown deal or outcome", status_code=400)
-        store = open_store(scanner.request.settings.home)
-        try:
-            store.record_outcome(organization=organization, outcome=kind, note=str(form.get("note", ""))[:500],
-                                 recorded_at=datetime.now().astimezone())
-        finally:
-            store.close()
-        return RedirectResponse(f"/deal/{quote(organization, safe='')}?recorded={kind}#outcome", 303)
 
-    async def edited_draft(request: Request) -> tuple[str, dict[str, Any] | None]:
+        def write() -> None:
+            with store() as opened:
+                opened.record_outcome(organization=organization, outcome=kind, note="",
+                                      recorded_at=datetime.now().astimezone())
+        try:
+            await run_in_threadpool(write)
+        except (sqlite3.Error, TystnadError) as error:
+            return Response(f"the outcome could not be recorded ({error}); try again", status_code=503)
+        return RedirectResponse(_deal_url(organization, fragment="outcome"), 303)
+
+    async def edited_draft(request: Request, snapshot: Snapshot) -> dict[str, Any] | None:
         """The deal's draft with the subject and body as the seller edited them on the page."""
-        organization = request.path_params["organization"].lower()
-        found = scanner.snapshot.by_organization.get(organization)
+        found = snapshot.by_organization.get(_organization(request))
         written = ((found[1].get("play") or {}) if found else {}).get("draft")
         if not written:
-            return organization, None
+            return None
         form = await request.form()
         edited = dict(written)
         for name in ("subject", "body"):
             value = form.get(name)
             if isinstance(value, str) and value.strip():
                 edited[name] = value.replace("\r\n", "\n")
-        return organization, edited
+        return edited
 
     async def download_draft(request: Request) -> Response:
-        organization, edited = await edited_draft(request)
+        edited = await edited_draft(request, scanner.snapshot)
         if edited is None:
             return Response("no draft for this deal", status_code=404)
         data = draft_to_eml(edited, now=datetime.now().astimezone())
-        filename = "".join(c if c.isalnum() or c in ".-" else "-" for c in organization) + ".eml"
+        filename = "".join(c if c.isalnum() or c in ".-" else "-" for c in _organization(request)) + ".eml"
         return Response(data, media_type="message/rfc822",
                         headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
     async def save_to_drafts(request: Request) -> Response:
         """APPEND the edited draft to the mail account's Drafts folder; tystnad never sends."""
-        organization, edited = await edited_draft(request)
+        snapshot, organization = scanner.snapshot, _organization(request)
+        edited = await edited_draft(request, snapshot)
         if edited is None:
             return Response("no draft for this deal", status_code=404)
-        home = scanner.request.settings.home
         message = draft_to_eml(edited, now=datetime.now().astimezone())
         try:
             account = default_account(home, None, scanner.request.sources)
             # The IMAP round trip blocks: keep it off the event loop so other pages still answer.
-            where = await run_in_threadpool(save_draft, home, account, message, organization)
+            saved_to[organization] = await run_in_threadpool(save_draft, home, account, message, organization)
         except TystnadError as error:
-            diagnosis, document = scanner.snapshot.by_organization[organization]
-            return render_deal(request, organization, diagnosis, document, status_code=502, save_error=str(error))
-        return RedirectResponse(f"/deal/{quote(organization, safe='')}?saved={quote(where)}#play", 303)
+            # The page again, with what went wrong and the seller's edit kept.
+            return await render_deal(request, snapshot, organization, status_code=502, save_error=str(error),
+                                     draft=edited)
+        return RedirectResponse(_deal_url(organization, query="saved=1", fragment="play"), 303)
 
     async def start_rescan(request: Request) -> Response:
         scanner.start()
         return RedirectResponse("/rescan", 303)
 
     async def rescan_page(request: Request) -> Response:
-        return render(request, "rescan.html")
+        return render(request, scanner.snapshot, "rescan.html")
 
     async def rescan_status(request: Request) -> Response:
-        return JSONResponse(scanner.status())
+        return JSONResponse(scanner.status(scanner.snapshot))
 
     async def choose_language(request: Request) -> Response:
         code = request.path_params["code"]
-        target = request.query_params.get("next", "/")
-        if not target.startswith("/") or target.startswith("//"):
-            target = "/"  # only our own pages: never an open redirect
-        response = RedirectResponse(target, 303)
+        response = RedirectResponse(_own_page(request.query_params.get("next", "/")), 303)
         if code in languages():
             response.set_cookie(LANGUAGE_COOKIE, code, max_age=365 * 86400, samesite="strict")
         return response

@@ -9,6 +9,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from itertools import pairwise
 
 from tystnad.timing import BusinessCalendar
 
@@ -98,7 +99,7 @@ def chart(messages: list[ChartMessage], *, now: datetime, calendar: BusinessCale
     first = shown[0].when if shown else now - timedelta(days=14)
     # A little air before the first message and at least two weeks in view.
     start = min(first - (now - first) * 0.03, now - timedelta(days=14))
-    span = (now - start).total_seconds() or 1.0
+    span = (now - start).total_seconds()
     inner = WIDTH - LEFT - RIGHT
 
     def x_of(moment: datetime) -> float:
@@ -111,7 +112,7 @@ def chart(messages: list[ChartMessage], *, now: datetime, calendar: BusinessCale
     )
     links = []
     labelled_at = -float(LABEL_GAP)
-    for before, after in zip(shown, shown[1:], strict=False):
+    for before, after in pairwise(shown):
         if before.is_customer == after.is_customer:
             continue
         waited = calendar.business_days_between(before.when, after.when)
@@ -127,11 +128,13 @@ def chart(messages: list[ChartMessage], *, now: datetime, calendar: BusinessCale
             is_customer_answer=after.is_customer,
         ))
     silence = None
-    if waiting_since is not None and waiting_since >= start:
-        silence = Band(x=x_of(waiting_since), width=round(x_of(now) - x_of(waiting_since), 1))
+    if waiting_since is not None:
+        # A wait older than the chart's span fills it all: the longest silences must show most.
+        began = x_of(max(waiting_since, start))
+        silence = Band(x=began, width=round(x_of(now) - began, 1))
     return Chart(width=WIDTH, height=HEIGHT, seller_y=SELLER_Y, customer_y=CUSTOMER_Y, axis_y=AXIS_Y,
                  left=LEFT, now_x=x_of(now), marks=marks, links=tuple(links),
-                 shaded=_shaded(start, now, calendar, x_of), ticks=_ticks(start, now, x_of),
+                 shaded=_shaded(start, now, calendar, x_of), ticks=_ticks(start, now, calendar, x_of),
                  silence=silence, hidden=hidden)
 
 
@@ -155,13 +158,14 @@ def _shaded(start: datetime, now: datetime, calendar: BusinessCalendar, x_of: XO
     return tuple(bands)
 
 
-def _ticks(start: datetime, now: datetime, x_of: XOf) -> tuple[Tick, ...]:
-    """Month starts on long spans, Mondays on short ones."""
+def _ticks(start: datetime, now: datetime, calendar: BusinessCalendar, x_of: XOf) -> tuple[Tick, ...]:
+    """Month starts on long spans, Mondays on short ones: midnights in the customer's zone, as the
+    shaded days are, so a Monday's tick stands where its weekend band ends."""
     days = (now - start).days
     ticks: list[Tick] = []
-    day = start.date() + timedelta(days=1)
-    while day <= now.date():
-        x = x_of(datetime.combine(day, datetime.min.time(), tzinfo=now.tzinfo))
+    day, last = calendar.local(start).date() + timedelta(days=1), calendar.local(now).date()
+    while day <= last:
+        x = x_of(datetime.combine(day, datetime.min.time(), tzinfo=calendar.zone))
         if days > 70:
             if day.day == 1 and (days <= 400 or day.month in (1, 4, 7, 10)):
                 # The year where it changes (and on the first tick), else the month alone.
@@ -171,4 +175,3 @@ def _ticks(start: datetime, now: datetime, x_of: XOf) -> tuple[Tick, ...]:
             ticks.append(Tick(x=x, label=day.strftime("%d/%m")))
         day += timedelta(days=1)
     return tuple(ticks)
-

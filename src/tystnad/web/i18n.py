@@ -36,7 +36,8 @@ class Words:
         return str(self._own.get(key, self._fallback.get(key, key)))
 
     def term(self, vocabulary: str, key: str) -> str:
-        """A SPEC vocabulary item ("status", "play", "reason", "signal", "meddicc", "outcome_kind")."""
+        """A vocabulary item: SPEC's ("status", "play", "reason", "signal", "meddicc"), the recorded
+        outcomes ("outcome_kind") or the risk model's features ("driver")."""
         own = self._own.get(vocabulary, {})
         fallback = self._fallback.get(vocabulary, {})
         return str(own.get(key, fallback.get(key, key.replace("_", " "))))
@@ -60,7 +61,8 @@ def pick_language(chosen: str | None, accept_language: str | None) -> str:
                 quality = float(params.strip()[2:])
             except ValueError:
                 quality = 0.0
-        ranked.append((-quality, index, tag.strip().lower().split("-")[0]))
+        if quality > 0:  # q=0 means "not this language"
+            ranked.append((-quality, index, tag.strip().lower().split("-")[0]))
     for _, _, code in sorted(ranked):
         if code in known:
             return code

@@ -31,46 +31,56 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def _same(given: str | None, secret: str) -> bool:
+    """Constant-time comparison that a non-ASCII guess cannot crash (compare_digest on str can)."""
+    return given is not None and hmac.compare_digest(given.encode("utf-8"), secret.encode("utf-8"))
+
+
+def _host_name(host: str, port: int) -> set[str]:
+    """A host as a browser writes it in the Host and Origin headers (IPv6 in brackets)."""
+    shown = f"[{host.strip('[]')}]" if ":" in host.strip("[]") else host
+    return {shown, f"{shown}:{port}"}
+
+
 class Guard:
-    """`token` is required when the app listens beyond loopback; it is given once in the URL
-    (?token=…) and kept in an HttpOnly cookie."""
+    """On loopback, only our own host names are answered (no DNS rebinding). Beyond loopback a
+    `token` is required: given once in the URL (?token=…), then kept in an HttpOnly cookie that a
+    page on another site never gets, whatever name it reached us by; so there any Host is let in."""
 
     def __init__(self, *, host: str, port: int, token: str | None) -> None:
         self.token = token
         self.csrf = secrets.token_urlsafe(32)
-        names = {"localhost", "127.0.0.1", "[::1]", host}
-        self.hosts = names | {f"{name}:{port}" for name in names}
+        self.hosts: set[str] = set()
+        for name in ("localhost", "127.0.0.1", "::1", host):
+            self.hosts |= _host_name(name, port)
 
     def csrf_ok(self, given: str | None) -> bool:
-        return given is not None and hmac.compare_digest(given, self.csrf)
+        return _same(given, self.csrf)
 
     async def __call__(self, request: Request,
                        call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        if request.headers.get("host", "") not in self.hosts:
+        host = request.headers.get("host", "")
+        if self.token is None and host not in self.hosts:
             return PlainTextResponse("unknown host", status_code=421)
         if self.token is not None:
             given = request.query_params.get("token")
-            if given is not None and hmac.compare_digest(given, self.token):
+            if _same(given, self.token):
                 # Take the token out of the address bar (and out of history) at once.
                 response: Response = RedirectResponse(request.url.remove_query_params("token"), 303)
                 response.set_cookie(AUTH_COOKIE, self.token, httponly=True, samesite="strict")
                 return self._harden(response)
-            cookie = request.cookies.get(AUTH_COOKIE)
-            if cookie is None or not hmac.compare_digest(cookie, self.token):
+            if not _same(request.cookies.get(AUTH_COOKIE), self.token):
                 return self._harden(PlainTextResponse(
                     "tystnad: open the address printed by `tystnad serve`, with its token", 401))
         if request.method not in SAFE_METHODS:
             origin = request.headers.get("origin")
-            if origin is not None and origin.split("://", 1)[-1] not in self.hosts:
+            if origin is not None and origin != f"{request.url.scheme}://{host}":
                 return self._harden(PlainTextResponse("cross-site request refused", 403))
             if not await self._form_token_ok(request):
                 return self._harden(PlainTextResponse("missing or stale form token; reload the page", 403))
         return self._harden(await call_next(request))
 
     async def _form_token_ok(self, request: Request) -> bool:
-        header = request.headers.get("x-csrf-token")
-        if header is not None:
-            return self.csrf_ok(header)
         # The raw body, not request.form(): Starlette replays a body read here to the endpoint,
         # but a form parsed here would leave the endpoint an empty one.
         if not request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
@@ -85,4 +95,6 @@ class Guard:
         # same-origin, not no-referrer: with no-referrer the browser sends "Origin: null" on our own forms.
         response.headers["Referrer-Policy"] = "same-origin"
         response.headers["X-Frame-Options"] = "DENY"
+        # Pages show mail: keep them out of shared caches and the browser's disk cache.
+        response.headers.setdefault("Cache-Control", "no-store")
         return response

@@ -3,6 +3,7 @@ beside the pages, so the board stays usable while a large mailbox is read again.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,6 +19,8 @@ from tystnad.session import ACCOUNT_PREFIX, scan_and_record
 from tystnad.web.views import BoardRow, board_row
 
 __all__ = ["ScanRequest", "Snapshot", "Scanner", "take_snapshot"]
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -104,12 +107,16 @@ class Scanner:
             self.error = str(error)
         except OSError as error:
             self.error = f"{error.filename or 'mail'}: {error.strerror or error}"
+        except Exception as error:  # noqa: BLE001 — the thread's edge: a rescan must never fail silently
+            log.exception("rescan failed")
+            self.error = f"the scan stopped ({type(error).__name__}: {error}); the previous results are shown"
         finally:
             self.finished_at = datetime.now().astimezone()
             self.running = False
 
-    def status(self) -> dict[str, Any]:
+    def status(self, snapshot: Snapshot) -> dict[str, Any]:
+        """The rescan's state, beside the counts of the snapshot the page is showing."""
         return {"running": self.running, "phase": self.phase, "read": self.read, "error": self.error,
                 "warning": self.warning,
-                "messages": self.snapshot.result.messages, "deals": len(self.snapshot.rows),
+                "messages": snapshot.result.messages, "deals": len(snapshot.rows),
                 "finished_at": self.finished_at.isoformat() if self.finished_at else None}

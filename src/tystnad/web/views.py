@@ -110,6 +110,7 @@ class DealPage:
     messages: tuple[MessageView, ...]  # newest last
     older: int  # earlier messages not shown
     anchors: dict[str, str]  # message id -> its place on the page, for shown messages
+    shown_anchors: frozenset[str]
     chart: Chart
     zone: str
 
@@ -159,6 +160,7 @@ def deal_page(diagnosis: Diagnosis, deal: dict[str, Any], *, seller: Seller, now
     for element, evidence in (deal.get("meddicc_evidence") or {}).items():
         quotes.setdefault(evidence["message_id"], []).append((evidence["quote"], f"meddicc-{element}"))
     anchors = {m.message_id: f"m{index}" for index, m in enumerate(messages)}
+    words = {m.message_id: len(m.new_text.split()) for m in messages}
     shown = messages[-MAX_MESSAGES:]
     views = tuple(
         MessageView(
@@ -166,14 +168,14 @@ def deal_page(diagnosis: Diagnosis, deal: dict[str, Any], *, seller: Seller, now
             sender=m.sender.email, sender_name=m.sender.name or m.sender.email,
             is_customer=not seller.owns(m.sender), subject=m.subject,
             segments=highlight(m.new_text, quotes.get(m.message_id, [])), signature=m.signature,
-            quoted_lines=m.quoted_lines, words=len(m.new_text.split()), is_auto_reply=not m.is_answer,
+            quoted_lines=m.quoted_lines, words=words[m.message_id], is_auto_reply=not m.is_answer,
         )
         for m in shown
     )
     points = [
-        ChartMessage(when=m.date, is_customer=not seller.owns(m.sender), words=len(m.new_text.split()),
+        ChartMessage(when=m.date, is_customer=not seller.owns(m.sender), words=words[m.message_id],
                      label=f"{calendar.local(m.date):%Y-%m-%d %H:%M} · {m.sender.name or m.sender.email} · "
-                           f"{len(m.new_text.split())} words",
+                           f"{words[m.message_id]} words",
                      anchor=anchors[m.message_id])
         for m in messages if m.is_answer
     ]
@@ -182,6 +184,7 @@ def deal_page(diagnosis: Diagnosis, deal: dict[str, Any], *, seller: Seller, now
     since = _first_unanswered(messages, seller) if waiting else None
     return DealPage(deal=deal, messages=views, older=len(messages) - len(shown),
                     anchors={view.message_id: view.anchor for view in views},
+                    shown_anchors=frozenset(view.anchor for view in views),
                     chart=chart(points, now=now, calendar=calendar, waiting_since=since),
                     zone=str(calendar.zone))
 

@@ -8,7 +8,6 @@ function setupCopy() {
   const status = document.getElementById("copy-status");
   if (!button || !body) return;
   button.addEventListener("click", async () => {
-    const subject = document.getElementById("draft-subject");
     const text = body.value;
     try {
       await navigator.clipboard.writeText(text);
@@ -18,18 +17,30 @@ function setupCopy() {
       document.execCommand("copy");
     }
     if (status) status.textContent = button.dataset.done;
-    if (subject) subject.dataset.copied = "1";
   });
 }
 
-// Keep the seller's edits to a draft across reloads, per deal and per suggested text.
+// Keep the seller's edits to a draft across reloads, per deal and per suggested text; once the
+// draft is saved in the mail account's Drafts, the copy kept in the browser is forgotten.
+function hash(text) {
+  let value = 0;
+  for (let i = 0; i < text.length; i++) value = (Math.imul(31, value) + text.charCodeAt(i)) | 0;
+  return (value >>> 0).toString(36);
+}
+
 function setupDraftMemory() {
   const body = document.getElementById("draft-body");
+  const form = document.getElementById("draft-form");
   if (!body || !window.localStorage) return;
-  const key = "tystnad-draft:" + body.dataset.key + ":" + body.defaultValue.length;
+  const key = "tystnad-draft:" + body.dataset.key + ":" + hash(body.defaultValue);
   const saved = localStorage.getItem(key);
   if (saved !== null) body.value = saved;
   body.addEventListener("input", () => localStorage.setItem(key, body.value));
+  if (form) {
+    form.addEventListener("submit", (event) => {
+      if (event.submitter && event.submitter.id === "save-draft") localStorage.removeItem(key);
+    });
+  }
 }
 
 // Show the rescan's progress and reload the page when it is done.
