@@ -112,3 +112,19 @@ def test_a_stored_model_names_the_seller_it_was_fitted_for(tmp_path: Path) -> No
     one = model_path(tmp_path, Seller(domains=frozenset({"saljare.se"})))
     other = model_path(tmp_path, Seller(domains=frozenset({"norrsken.se"})))
     assert one != other and one.parent == other.parent == tmp_path / "risk"
+
+
+def test_an_extreme_stored_model_gives_a_probability_not_a_crash() -> None:
+    import numpy as np
+
+    from tystnad.risk.features import FEATURES
+    from tystnad.risk.model import RiskModel
+
+    steep = RiskModel(intercept=0.0, coefficients=(900.0,) + (0.0,) * (len(FEATURES) - 1),
+                      reference=(0.0,) * len(FEATURES), source="test")
+    for value in (-5.0, 5.0):
+        row = (value,) + (0.0,) * (len(FEATURES) - 1)
+        single = steep.probability(row)
+        many = steep.probabilities(np.asarray([row]))
+        assert 0.0 <= single <= 1.0 and abs(single - float(many[0])) < 1e-12
+    assert steep.probability((-5.0,) + (0.0,) * (len(FEATURES) - 1)) < 1e-100

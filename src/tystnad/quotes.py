@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 __all__ = ["sentences", "first_sentence", "sentence_around"]
 
@@ -12,7 +13,9 @@ _GREETING = re.compile(r"^(?:hej|hi|hello|dear|hallo|hei|god morgon|good morning
                        re.IGNORECASE)
 
 
-def sentences(text: str) -> list[tuple[int, int]]:
+# Phrases, questions, promises and the risk's features all split the same new texts: split each once.
+@lru_cache(maxsize=4096)
+def sentences(text: str) -> tuple[tuple[int, int], ...]:
     """(start, end) of each sentence, trimmed; offsets point into `text` so quotes stay verbatim."""
     spans = []
     for match in _SENTENCE.finditer(text):
@@ -23,7 +26,7 @@ def sentences(text: str) -> list[tuple[int, int]]:
             end -= 1
         if end > start:
             spans.append((start, end))
-    return spans
+    return tuple(spans)
 
 
 def first_sentence(text: str, *, limit: int = 160) -> str:

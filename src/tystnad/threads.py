@@ -12,7 +12,7 @@ from tystnad.addresses import organization_of
 from tystnad.language import languages
 from tystnad.model import Address, Deal, Message, Seller, Thread
 
-__all__ = ["build_threads", "group_deals", "normalize_subject", "chronological"]
+__all__ = ["build_threads", "group_deals", "grow_deals", "normalize_subject", "chronological"]
 
 # A fresh mail with the same subject joins an earlier thread only this soon after it.
 SUBJECT_MERGE_WINDOW = timedelta(days=120)
@@ -197,3 +197,52 @@ def _thread_organization(thread: Thread, seller: Seller) -> str | None:
     if recipients:
         return recipients.most_common(1)[0][0]
     return None
+
+
+def _outside_party(message: Message, seller: Seller) -> str | None:
+    """The customer organisation one message is with: its sender's, or whom the seller wrote to."""
+    if message.is_bounce:
+        return None
+    if not seller.owns(message.sender):
+        return organization_of(message.sender)
+    for address in message.to or message.cc:
+        if not seller.owns(address):
+            return organization_of(address)
+    return None
+
+
+def grow_deals(messages: Iterable[Message], *, seller: Seller) -> list[Deal]:
+    """Threads and deals as they stood when each message arrived, for replaying history without
+    hindsight: a message joins only a thread that came before it (by its references, else by subject
+    within SUBJECT_MERGE_WINDOW of that thread's latest message), and a thread's customer is the
+    first outside party it had. build_threads, which sees the whole mailbox at once, may let a later
+    message decide an earlier one's thread or customer; a scan has no later mail, a backtest does."""
+    thread_of: dict[str, int] = {}
+    threads: list[list[Message]] = []
+    customers: list[str | None] = []
+    by_subject: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for message in sorted(messages, key=chronological):
+        organization = _outside_party(message, seller)
+        key = normalize_subject(message.subject)
+        target = next((thread_of[ref] for ref in (message.in_reply_to, *reversed(message.references))
+                       if ref and ref in thread_of), None)
+        if target is None and key and organization is not None:
+            target = next((candidate for candidate in reversed(by_subject[(key, organization)])
+                           if message.date - threads[candidate][-1].date <= SUBJECT_MERGE_WINDOW), None)
+        if target is None:
+            target = len(threads)
+            threads.append([])
+            customers.append(None)
+        if customers[target] is None and organization is not None:
+            customers[target] = organization
+            if key:
+                by_subject[(key, organization)].append(target)
+        threads[target].append(message)
+        thread_of.setdefault(message.message_id, target)
+    by_org: dict[str, list[Thread]] = defaultdict(list)
+    for found, organization in zip(threads, customers, strict=True):
+        if organization is not None:
+            by_org[organization].append(
+                Thread(id=found[0].message_id, subject=_display_subject(found), messages=tuple(found)))
+    return [Deal(organization=org, contacts=(), threads=tuple(grouped)) for org, grouped in by_org.items()]
+

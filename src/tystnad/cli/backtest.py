@@ -46,6 +46,10 @@ def backtest(sources: tuple[Path, ...], me: str, horizon: int, since_text: str |
     from what was known then, against whether the customer replied within the horizon."""
     if horizon < 1:
         raise ConfigError(f"--horizon {horizon}: must be at least one day")
+    if do_fit and horizon != HORIZON_DAYS:
+        # Scans ship the stored model as the 14-day risk: a model of another horizon would mislabel it.
+        raise ConfigError(f"--fit measures risk as scans use it, over {HORIZON_DAYS} days; "
+                          f"drop --horizon {horizon} to fit")
     settings = load_settings(workers=workers)
     seller = parse_seller(me)
     progress = Progress() if sys.stderr.isatty() else None
@@ -82,6 +86,8 @@ def _backtest_document(result: Backtest, horizon: int) -> dict[str, Any]:
     return {
         "cut_points": result.cut_points, "cut_days": result.cut_days, "horizon_days": horizon,
         "no_reply_rate": result.no_reply_rate, "model": result.model,
+        # A stored fitted model has seen (some of) these moments: its figures are not a forecast.
+        "in_sample": result.model != "prior",
         **_measured_document(result),
         "baselines": {
             "days_since_last": {"auc": result.days_since_last.auc,
@@ -113,7 +119,8 @@ def _figure(value: float | None) -> str:
 def _render(result: Backtest, horizon: int, fitted: Fit | None) -> str:
     lines = [f"tystnad backtest · {result.cut_points:,} moments (waiting threads) on {result.cut_days:,} "
              f"business mornings · no reply within {horizon} days in {_figure(result.no_reply_rate)}",
-             f"risk model: {result.model}", "",
+             f"risk model: {result.model}" + ("" if result.model == "prior" else
+                                               " (fitted on this history: the figures below are in-sample)"), "",
              f"{'':24}{'AUC':>7}{'top 10 %':>10}"]
     for name, measured in (("tystnad risk", result.tystnad), ("days since last message", result.days_since_last),
                            ("earlier reply rate", result.reply_rate)):

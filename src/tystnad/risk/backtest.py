@@ -1,11 +1,11 @@
 """Replay a mailbox's history: at each business morning, the risk of every thread where the seller
 waits, from the mail known then, beside what happened within the horizon and two baselines.
 
-The mailbox is read, threaded and grouped into deals once; then every message is observed once, in
-time order, by its deal's Customer and its thread's Conversation (risk/features.py), and each cut
-point asks the waiting threads for a snapshot. Threads and deals are formed from the whole mailbox
-(which message answers which is structure, not outcome); every feature reads only mail dated up to
-the cut, and only the label looks ahead.
+The mailbox is read once and grown into threads and deals message by message (threads.grow_deals:
+a message joins only what came before it, a thread's customer is its first outside party); then every
+message is observed once, in time order, by its deal's Customer and its thread's Conversation
+(risk/features.py), and each cut point asks the waiting threads for a snapshot. Every feature reads
+only mail dated up to the cut; only the label looks ahead.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from tystnad.risk import shipped_risks
 from tystnad.risk.features import FEATURES, HORIZON_DAYS, Conversation, Customer, Waiting, features_of
 from tystnad.risk.metrics import CalibrationBin, auc, calibration, precision_top
 from tystnad.risk.model import RiskModel
-from tystnad.threads import build_threads, chronological, group_deals
+from tystnad.threads import chronological, grow_deals
 from tystnad.timing import MIN_MAILBOX_SAMPLES, calendar_for, learn_rhythm
 
 __all__ = ["Moment", "Moments", "Measured", "Backtest", "read_mailbox", "replay", "collect", "measure",
@@ -73,7 +73,9 @@ def read_mailbox(paths: list[Path], *, workers: int,
 
 
 def deals_of(messages: Iterable[Message], *, seller: Seller) -> list[Deal]:
-    return group_deals(build_threads(messages, seller=seller), seller=seller)
+    """Threads and deals grown message by message: at a cut point, no later mail has had a say in
+    which thread or customer an earlier message belongs to."""
+    return grow_deals(messages, seller=seller)
 
 
 def cut_points(start: date, end: datetime, *, home_country: str, home_zone: str) -> list[datetime]:

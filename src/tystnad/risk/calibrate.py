@@ -15,6 +15,7 @@ from numpy.typing import NDArray
 from tystnad.errors import StoreError
 from tystnad.model import Seller
 from tystnad.risk.backtest import Backtest, Moments, measure
+from tystnad.risk.features import HORIZON_DAYS
 from tystnad.risk.model import RiskModel, prior_model
 
 __all__ = ["Fit", "MIN_MOMENTS", "MIN_PER_CLASS", "fit", "fit_and_check", "load_model", "model_path",
@@ -95,13 +96,17 @@ class Fit:
 
 def fit_and_check(moments: Moments, *, fitted_at: datetime) -> Fit:
     """Fit on everything for use; and, to say honestly how it does on days it never saw, fit on
-    the earlier moments and measure on the later ones beside the prior."""
+    the earlier moments (those whose outcome was known before the later days began) and measure
+    on the later ones beside the prior."""
     refused = _why_not(moments)
     if refused is not None:
         return Fit(model=None, refused=refused, in_sample=None, later_prior=None, later_fitted=None)
     model = fit(moments, fitted_at=fitted_at)
     split = float(np.quantile(moments.cuts, 1 - HELD_OUT))
-    earlier, later = moments.select(moments.cuts < split), moments.select(moments.cuts >= split)
+    # A training moment's label looks a horizon ahead: only those whose horizon ended before the
+    # split may teach, or the later days would be seen through their labels.
+    horizon = HORIZON_DAYS * 86400
+    earlier, later = moments.select(moments.cuts + horizon < split), moments.select(moments.cuts >= split)
     later_prior = later_fitted = None
     if _why_not(earlier) is None and len(later):
         later_prior = measure(later, prior_model())

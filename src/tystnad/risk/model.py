@@ -33,11 +33,16 @@ class RiskModel:
         return self.intercept + sum(c * v for c, v in zip(self.coefficients, values, strict=True))
 
     def probability(self, values: Sequence[float]) -> float:
-        return 1 / (1 + math.exp(-self.log_odds(values)))
+        # The logistic written so neither branch can overflow, whatever a stored model's weights.
+        odds = self.log_odds(values)
+        if odds >= 0:
+            return 1 / (1 + math.exp(-odds))
+        lifted = math.exp(odds)
+        return lifted / (1 + lifted)
 
     def probabilities(self, matrix: NDArray[np.float64]) -> NDArray[np.float64]:
         odds = self.intercept + matrix @ np.asarray(self.coefficients)
-        result: NDArray[np.float64] = 1 / (1 + np.exp(-odds))
+        result: NDArray[np.float64] = np.exp(-np.logaddexp(0.0, -odds))  # 1/(1+e^-x), overflow-free
         return result
 
     def to_document(self) -> dict[str, Any]:
