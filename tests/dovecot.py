@@ -33,6 +33,8 @@ PASSWORD = "hemligt-1"
 PASSWORD_BEYOND_ASCII = "hemligt-lösen-åäö"
 USERS = 200
 UNICODE_USER = "unicode@saljare.se"
+# A login name beyond ASCII, with the ordinary password: also needs AUTHENTICATE PLAIN.
+NON_ASCII_USER = "försäljare@sågverket.se"
 
 CONFIG = """\
 protocols = imap
@@ -44,6 +46,8 @@ ssl = no
 disable_plaintext_auth = no
 auth_mechanisms = plain login xoauth2 oauthbearer
 auth_failure_delay = 0
+# Any character in a user name, as servers with internationalised addresses (RFC 6531) allow.
+auth_username_chars =
 default_internal_user = {internal_user}
 default_login_user = {login_user}
 {mail_user}
@@ -228,6 +232,7 @@ def start_dovecot() -> Dovecot:
     users = root / "users"
     lines = [f"seller{number}@saljare.se:{{PLAIN}}{PASSWORD}" for number in range(1, USERS + 1)]
     lines.append(f"{UNICODE_USER}:{{PLAIN}}{PASSWORD_BEYOND_ASCII}")
+    lines.append(f"{NON_ASCII_USER}:{{PLAIN}}{PASSWORD}")
     users.write_text("\n".join(lines) + "\n", encoding="utf-8")
     users.chmod(0o644)
     introspection = HTTPServer(("127.0.0.1", 0), _Introspection)

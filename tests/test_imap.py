@@ -4,18 +4,27 @@ drafts in the Drafts folder, one-line errors, and the commands end to end."""
 from __future__ import annotations
 
 import email
+import fcntl
 import os
 import shutil
+import socket
 import subprocess
 import sys
+import threading
+import time
 from collections import Counter
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
+from click.testing import CliRunner
+from imapclient import IMAPClient
 
-from dovecot import PASSWORD_BEYOND_ASCII, UNICODE_USER, Dovecot, free_port, token_for
+from dovecot import NON_ASCII_USER, PASSWORD_BEYOND_ASCII, UNICODE_USER, Dovecot, free_port, token_for
 from factories import conversation, eml, message_id_of
+from tystnad.cli.accounts import sync
 from tystnad.errors import ConfigError
 from tystnad.imap.accounts import add_account, default_account, remove_account
 from tystnad.imap.drafts import save_draft
@@ -26,10 +35,13 @@ from tystnad.imap.errors import (
     NotSynced,
     SecretUnavailable,
     SecureConnectionFailed,
+    ServerRefused,
     ServerUnreachable,
+    SyncRunning,
 )
 from tystnad.imap.folders import Listing, find_special_folder, folders_to_sync
-from tystnad.imap.sync import BATCH_MESSAGES, sync_account
+from tystnad.imap.localmail import LocalFolder, sync_lock
+from tystnad.imap.sync import BATCH_MESSAGES, UID_WINDOW, sync_account, uid_windows
 from tystnad.outgoing import draft_to_eml
 from tystnad.session import resolve_sources
 from tystnad.store import open_store
@@ -463,3 +475,344 @@ def test_removing_an_unknown_account_is_an_error_and_keeps_the_rest(home: Path) 
     assert remove_account(home, "never") is False
     assert tystnad("account", "remove", "never", home=home).returncode == 2
     assert not os.path.exists(home / "accounts")
+
+
+# --- drafts the seller edited -------------------------------------------------------------------------
+
+def saved_draft(dovecot: Dovecot, user: str) -> tuple[int, bytes]:
+    client = dovecot.client(user)
+    client.select_folder("Drafts", readonly=True)
+    (uid,) = client.search()
+    data = client.fetch([uid], ["BODY.PEEK[]"])[uid][b"BODY[]"]
+    client.logout()
+    return uid, data
+
+
+def edit_draft(dovecot: Dovecot, user: str, uid: int, edited: bytes) -> None:
+    """What a mail client does when the seller saves their change: a new message, the old one removed."""
+    client = dovecot.client(user)
+    client.select_folder("Drafts")
+    client.append("Drafts", edited, flags=(b"\\Draft",))
+    client.delete_messages([uid])
+    client.expunge()
+    client.logout()
+
+
+@pytest.mark.parametrize("change", [
+    (b"Subject: SV: Offert", b"Subject: SV: Offert och leveransdatum"),
+    (b"To: anna.berg@kvarnbyn.se", b"To: anna.berg@kvarnbyn.se, inkop@kvarnbyn.se"),
+    # Only line breaks: the seller joined two lines of the body.
+    (b"Hej Anna,\r\n\r\n", b"Hej Anna,\r\n"),
+], ids=["subject", "to", "line-breaks"])
+def test_a_tystnad_draft_with_only_headers_or_line_breaks_edited_is_kept(
+        dovecot: Dovecot, home: Path, password_in_env: str, change: tuple[bytes, bytes]) -> None:
+    user = dovecot.new_user()
+    add_account(home, account_for(dovecot, user))
+    now = datetime.now().astimezone()
+    save_draft(home, "work", draft_to_eml(draft_for("<last@kvarnbyn.se>"), now=now), "kvarnbyn.se")
+    uid, original = saved_draft(dovecot, user)
+    before, after = change
+    assert original.count(before) == 1
+    edit_draft(dovecot, user, uid, original.replace(before, after))
+    where = save_draft(home, "work", draft_to_eml(draft_for("<last@kvarnbyn.se>"), now=now), "kvarnbyn.se")
+    assert "replacing" not in where
+    bodies = [m.as_bytes() for _, m in drafts_folder(dovecot, user)]
+    assert len(bodies) == 2
+
+
+# --- one sync at a time -------------------------------------------------------------------------------
+
+def test_a_sync_while_another_holds_the_lock_fails_at_once_and_writes_nothing(
+        dovecot: Dovecot, seller: str, home: Path) -> None:
+    add_account(home, account_for(dovecot, seller))
+    lock = home / "accounts" / "work" / ".lock"
+    lock.parent.mkdir(parents=True)
+    with open(lock, "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        done = tystnad("sync", "work", home=home, password=dovecot.password)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip().splitlines() == [
+        "tystnad: error: account work: another sync of work is running; wait for it to finish "
+        "(it copies the same mail)"]
+    assert sorted(p.name for p in (home / "accounts" / "work").iterdir()) == [".lock"]
+    store = open_store(home)
+    assert Accounts(store).folders("work") == []
+    store.close()
+    # The lock is the kernel's: once its holder is gone the next sync runs.
+    assert tystnad("sync", "work", home=home, password=dovecot.password).returncode == 0
+
+
+def test_the_lock_is_held_for_the_whole_sync(
+        dovecot: Dovecot, seller: str, home: Path, password_in_env: str) -> None:
+    add_account(home, account_for(dovecot, seller))
+    tried: list[str] = []
+
+    def second_sync(folder: str, done: int, total: int) -> None:
+        with pytest.raises(SyncRunning, match="another sync of work is running"):
+            sync_account(home, "work")
+        tried.append(folder)
+
+    assert sync_account(home, "work", progress=second_sync).copied == 8
+    assert tried == ["INBOX", "Sent"]
+
+
+def test_two_writers_of_the_same_message_never_share_a_temporary_file(tmp_path: Path) -> None:
+    first, second = LocalFolder(tmp_path / "INBOX"), LocalFolder(tmp_path / "INBOX")
+    first.create()
+    first.put(7, 42, b"Subject: one\r\n\r\nfirst\r\n")
+    second.put(7, 42, b"Subject: one\r\n\r\nsecond\r\n")
+    first.make_durable()
+    second.make_durable()
+    assert [p.name for p in (tmp_path / "INBOX" / "cur").iterdir()] == ["7.42.tystnad:2,"]
+    assert list((tmp_path / "INBOX" / "tmp").iterdir()) == []
+    with sync_lock(tmp_path, "work"), pytest.raises(SyncRunning), sync_lock(tmp_path, "work"):
+        pass
+
+
+# --- messages the server did not send -----------------------------------------------------------------
+
+def test_a_message_the_server_did_not_send_stops_the_folder_and_the_next_sync_copies_it(
+        dovecot: Dovecot, seller: str, home: Path, password_in_env: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """UID 2 is expunged between the search and the fetch (nothing to keep); UID 3 comes back without
+    a body although the server still has it (as a busy Exchange sometimes does)."""
+    add_account(home, account_for(dovecot, seller))
+    other = dovecot.client(seller)
+    other.select_folder("INBOX")
+    expunged = message_id_of(other.fetch([2], ["BODY.PEEK[]"])[2][b"BODY[]"])
+    real_fetch = IMAPClient.fetch
+    odd: list[int] = []
+
+    def fetch_without_bodies(self: IMAPClient, messages: Any, data: Any, modifiers: Any = None) -> Any:
+        if "BODY.PEEK[]" in data and not odd:
+            other.delete_messages([2])
+            other.expunge()
+            odd.append(1)
+            answer = real_fetch(self, messages, data, modifiers)
+            answer.pop(2, None)
+            answer[3][b"BODY[]"] = None
+            return answer
+        return real_fetch(self, messages, data, modifiers)
+
+    monkeypatch.setenv("TYSTNAD_HOME", str(home))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(IMAPClient, "fetch", fetch_without_bodies)
+        done = CliRunner().invoke(sync, ["work"], catch_exceptions=False)
+    other.logout()
+    assert done.exit_code == 0
+    assert done.stdout.strip() == "work: INBOX +1 (1 kept), Sent +2 (2 kept)"
+    assert done.stderr.strip() == ("tystnad: work: INBOX: 4 messages not copied (the server did not send one "
+                                   "it still has); run `tystnad sync work` again")
+    store = open_store(home)
+    assert {f.folder: f.last_uid for f in Accounts(store).folders("work")}["INBOX"] == 2
+    store.close()
+    again = sync_account(home, "work")
+    assert {(f.folder, f.copied, f.not_copied) for f in again.folders} == {("INBOX", 4, 0), ("Sent", 0, 0)}
+    ids = local_ids(home)
+    assert sum(ids.values()) == 7 and max(ids.values()) == 1 and expunged not in ids
+
+
+# --- servers that hang, drop or turn the connection away ----------------------------------------------
+
+class OddServer:
+    """An IMAP server on 127.0.0.1 that greets, answers CAPABILITY and then misbehaves at the login."""
+
+    def __init__(self, mode: str) -> None:
+        self.mode = mode
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = int(self.listener.getsockname()[1])
+        self.connections: list[socket.socket] = []
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                connection, _ = self.listener.accept()
+            except OSError:
+                return
+            self.connections.append(connection)
+            threading.Thread(target=self._talk, args=(connection,), daemon=True).start()
+
+    def _talk(self, connection: socket.socket) -> None:
+        with connection, connection.makefile("rb") as lines:
+            if self.mode == "bye":
+                connection.sendall(b"* BYE Too many connections from 127.0.0.1, try later\r\n")
+                return
+            connection.sendall(b"* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready\r\n")
+            for line in lines:
+                tag, _, command = line.decode().partition(" ")
+                if command.upper().startswith("CAPABILITY"):
+                    connection.sendall(f"* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\n{tag} OK done\r\n".encode())
+                elif self.mode == "drop":
+                    return
+                # "hang": read on and never answer, until the client gives up.
+
+    def close(self) -> None:
+        self.listener.close()
+        for connection in self.connections:
+            connection.close()
+
+
+@pytest.fixture
+def odd_server() -> Iterator[Any]:
+    servers: list[OddServer] = []
+
+    def start(mode: str) -> OddServer:
+        servers.append(OddServer(mode))
+        return servers[-1]
+
+    yield start
+    for server in servers:
+        server.close()
+
+
+def test_a_server_that_hangs_drops_or_refuses_at_the_login_says_so_in_one_line(
+        dovecot: Dovecot, home: Path, password_in_env: str, odd_server: Any) -> None:
+    user = dovecot.new_user()
+    add_account(home, account_for(dovecot, user, name="hung", port=odd_server("hang").port))
+    started = time.monotonic()
+    with pytest.raises(ServerUnreachable, match=r"account hung .*no answer to the login within 0\.5 s; "
+                                                r"the server may be busy, try again later"):
+        sync_account(home, "hung", timeout=0.5)
+    assert time.monotonic() - started < 5
+    add_account(home, account_for(dovecot, user, name="dropped", port=odd_server("drop").port))
+    with pytest.raises(ConnectionLost, match="account dropped .*the connection dropped during the login .*; "
+                                             "try again$"):
+        sync_account(home, "dropped")
+    add_account(home, account_for(dovecot, user, name="busy", port=odd_server("bye").port))
+    with pytest.raises(ServerRefused, match=r"turned the connection away \(BYE Too many connections from "
+                                            r"127\.0\.0\.1, try later\); try again later$"):
+        sync_account(home, "busy")
+    for name in ("dropped", "busy"):
+        done = tystnad("sync", name, home=home, password=dovecot.password)
+        assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1, done.stderr
+        assert "check" not in done.stderr and "try again" in done.stderr
+
+
+# --- large folders ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("last_uid", "uid_next", "size"), [
+    (0, 1, 20_000), (0, 2, 20_000), (5, 6, 3), (0, 20_001, 20_000), (0, 20_002, 20_000),
+    (19_999, 40_001, 20_000), (1_234_567, 9_876_543, 20_000), (10, 17, 1), (3, 100, 7)])
+def test_uid_windows_cover_every_new_uid_once(last_uid: int, uid_next: int, size: int) -> None:
+    windows = uid_windows(last_uid, uid_next, size)
+    covered = [uid for low, high in windows for uid in range(low, high + 1)]
+    assert covered == list(range(last_uid + 1, uid_next))
+    assert all(1 <= high - low + 1 <= size for low, high in windows)
+    # The reply to one window stays far below imaplib's 1,000,000-byte line, even at ten-digit UIDs.
+    assert UID_WINDOW * len(" 4294967295") < 1_000_000
+
+
+def test_a_folder_is_searched_window_by_window(
+        dovecot: Dovecot, seller: str, home: Path, password_in_env: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("tystnad.imap.sync.UID_WINDOW", 2)
+    searched: list[Any] = []
+    real_search = IMAPClient.search
+
+    def search(self: IMAPClient, criteria: Any = "ALL", charset: Any = None) -> Any:
+        searched.append(criteria)
+        return real_search(self, criteria, charset)
+
+    monkeypatch.setattr(IMAPClient, "search", search)
+    add_account(home, account_for(dovecot, seller))
+    result = sync_account(home, "work")
+    assert {(f.folder, f.copied) for f in result.folders} == {("INBOX", 6), ("Sent", 2)}
+    assert searched == [["UID", "1:2"], ["UID", "3:4"], ["UID", "5:6"], ["UID", "1:2"]]
+    assert max(local_ids(home).values()) == 1
+
+
+# --- tokens, names beyond ASCII, how Drafts is opened -------------------------------------------------
+
+def test_a_reconnect_asks_the_token_command_for_a_current_token(dovecot: Dovecot, home: Path) -> None:
+    user = dovecot.new_user()
+    dovecot.deliver_files(user, [eml(subject=f"Beställning {n}") for n in range(BATCH_MESSAGES * 2 + 5)])
+    calls = home.parent / "token-calls"
+    add_account(home, account_for(dovecot, user, secret="oauth_command", password_env=None,
+                                  oauth_command=f"sh -c 'echo called >> {calls}; echo {token_for(user)}'"))
+    kicked: list[int] = []
+
+    def kick_once(folder: str, done: int, total: int) -> None:
+        if not kicked:
+            kicked.append(done)
+            dovecot.kick(user)
+
+    result = sync_account(home, "work", progress=kick_once)
+    assert result.reconnects == 1 and result.copied == BATCH_MESSAGES * 2 + 5
+    assert calls.read_text().splitlines() == ["called", "called"]
+
+
+def test_a_password_asked_for_is_not_asked_again_on_a_reconnect(dovecot: Dovecot, home: Path) -> None:
+    user = dovecot.new_user()
+    dovecot.deliver_files(user, [eml(subject=f"Order {n}") for n in range(BATCH_MESSAGES + 5)])
+    add_account(home, account_for(dovecot, user, secret="prompt", password_env=None))
+    asked: list[str] = []
+
+    def ask(prompt: str) -> str:
+        asked.append(prompt)
+        return dovecot.password
+
+    result = sync_account(home, "work", ask_password=ask, progress=lambda *_: dovecot.kick(user))
+    assert result.reconnects >= 1 and len(asked) == 1
+
+
+def test_a_user_name_beyond_ascii_logs_in(dovecot: Dovecot, home: Path, password_in_env: str) -> None:
+    add_account(home, account_for(dovecot, NON_ASCII_USER))
+    assert [f.folder for f in sync_account(home, "work").folders] == ["INBOX", "Sent"]
+    save_draft(home, "work", draft_to_eml(draft_for("<x@sagverket.se>"), now=datetime.now().astimezone()),
+               "sagverket.se")
+    client = IMAPClient(dovecot.host, port=dovecot.port, ssl=False, timeout=10)
+    client.plain_login(NON_ASCII_USER, dovecot.password)
+    client.select_folder("Drafts", readonly=True)
+    assert len(client.search()) == 1
+    client.logout()
+
+
+def test_a_deal_named_beyond_ascii_replaces_its_earlier_draft(
+        dovecot: Dovecot, home: Path, password_in_env: str) -> None:
+    user = dovecot.new_user()
+    add_account(home, account_for(dovecot, user))
+    now = datetime.now().astimezone()
+    deal = "Sågverket Åkesson AB"
+    save_draft(home, "work", draft_to_eml(draft_for("<x@sagverket.se>", "Första.\n"), now=now), deal)
+    save_draft(home, "work", draft_to_eml(draft_for("<x@sagverket.se>"), now=now), "Sågverket Åkesson")
+    where = save_draft(home, "work", draft_to_eml(draft_for("<x@sagverket.se>"), now=now), deal)
+    assert "replacing the earlier draft" in where
+    client = dovecot.client(user)
+    client.select_folder("Drafts", readonly=True)
+    fetched = client.fetch(client.search(), ["BODY.PEEK[HEADER.FIELDS (X-Tystnad-Deal)]"]).values()
+    client.logout()
+    deals = sorted(bytes(item[b"BODY[HEADER.FIELDS (X-TYSTNAD-DEAL)]"]).decode().strip() for item in fetched)
+    assert deals == ["X-Tystnad-Deal: Sågverket Åkesson", "X-Tystnad-Deal: Sågverket Åkesson AB"]
+
+
+def test_drafts_is_opened_read_write_only_to_remove_an_earlier_draft(
+        dovecot: Dovecot, home: Path, password_in_env: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    user = dovecot.new_user()
+    add_account(home, account_for(dovecot, user))
+    opened: list[bool] = []
+    real_select = IMAPClient.select_folder
+
+    def select_folder(self: IMAPClient, folder: str, readonly: bool = False) -> Any:
+        opened.append(readonly)
+        return real_select(self, folder, readonly)
+
+    monkeypatch.setattr(IMAPClient, "select_folder", select_folder)
+    now = datetime.now().astimezone()
+    save_draft(home, "work", draft_to_eml(draft_for("<last@kvarnbyn.se>", "Första.\n"), now=now), "kvarnbyn.se")
+    assert opened == [True]
+    save_draft(home, "work", draft_to_eml(draft_for("<last@kvarnbyn.se>"), now=now), "kvarnbyn.se")
+    assert opened == [True, True, False]
+
+
+def test_without_uidplus_the_earlier_draft_is_only_marked_deleted_and_said_so(
+        dovecot: Dovecot, home: Path, password_in_env: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    user = dovecot.new_user()
+    add_account(home, account_for(dovecot, user))
+    now = datetime.now().astimezone()
+    save_draft(home, "work", draft_to_eml(draft_for("<last@kvarnbyn.se>", "Första.\n"), now=now), "kvarnbyn.se")
+    real_has_capability = IMAPClient.has_capability
+    monkeypatch.setattr(IMAPClient, "has_capability",
+                        lambda self, name: name != "UIDPLUS" and real_has_capability(self, name))
+    where = save_draft(home, "work", draft_to_eml(draft_for("<last@kvarnbyn.se>"), now=now), "kvarnbyn.se")
+    assert "replacing" not in where and "marked the earlier draft deleted" in where
+    flags = sorted(b"\\Deleted" in f for f, _ in drafts_folder(dovecot, user))
+    assert flags == [False, True]

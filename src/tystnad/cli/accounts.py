@@ -150,6 +150,12 @@ def sync(name: str | None) -> None:
         click.echo(f"{each}: " + ", ".join(parts))
         for folder in result.missing:
             click.echo(f"tystnad: {each}: no folder {folder!r} on the server; skipped", err=True)
+        for f in result.folders:
+            if f.not_copied:
+                click.echo(f"tystnad: {each}: {f.folder}: {f.not_copied:,} message"
+                           + ("" if f.not_copied == 1 else "s")
+                           + f" not copied (the server did not send one it still has); run `tystnad sync {each}`"
+                           f" again", err=True)
 
 
 def save_to_drafts(home: Path, account_name: str | None, written: dict[str, Any], organization: str) -> str:

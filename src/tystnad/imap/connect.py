@@ -30,10 +30,12 @@ TIMEOUT_SECONDS = 30.0
 CONNECTION_ERRORS = (IMAPClientAbortError, OSError)
 
 
-def connect(account: Account, credentials: Credentials, *, timeout: float = TIMEOUT_SECONDS) -> IMAPClient:
+def connect(account: Account, credentials: Credentials, *, timeout: float | None = None) -> IMAPClient:
+    """`timeout` bounds every wait for the server (default TIMEOUT_SECONDS): a hung server ends in one line."""
+    timeout = TIMEOUT_SECONDS if timeout is None else timeout
     client = _open(account, timeout)
     try:
-        _login(client, account, credentials)
+        _login(client, account, credentials, timeout)
     except BaseException:
         close_quietly(client)
         raise
@@ -72,23 +74,44 @@ def _open(account: Account, timeout: float) -> IMAPClient:
         raise ServerUnreachable(f"{where}: cannot connect ({error.strerror or error}); check --host, "
                                 f"--port and the network") from error
     except IMAPClientError as error:
+        said = _said(error)
+        if said.startswith(("* BYE", "* NO")):
+            # The server is there and speaks IMAP but will not serve now (too many connections, maintenance).
+            raise ServerRefused(f"{where}: the server turned the connection away ({said.removeprefix('* ')}); "
+                                f"try again later") from error
         # starttls() on a server that does not offer it, or a greeting that is not IMAP.
         raise SecureConnectionFailed(f"{where}: {str(error)[:120]}; check --tls and --port") from error
 
 
-def _login(client: IMAPClient, account: Account, credentials: Credentials) -> None:
+def _said(error: Exception) -> str:
+    return str(error).removeprefix("b'").removesuffix("'")[:120]
+
+
+def _login(client: IMAPClient, account: Account, credentials: Credentials, timeout: float) -> None:
+    where = _where(account)
     try:
         if credentials.token is not None:
             client.oauth2_login(credentials.user, credentials.token)
-        elif (credentials.password or "").isascii():
+        elif (credentials.user + (credentials.password or "")).isascii():
             client.login(credentials.user, credentials.password or "")
         else:
             # LOGIN is ASCII only; AUTHENTICATE PLAIN carries UTF-8 (RFC 4616).
             client.plain_login(credentials.user, credentials.password or "")
+    except TimeoutError as error:
+        raise ServerUnreachable(f"{where}: no answer to the login within {timeout:g} s; the server may be "
+                                f"busy, try again later") from error
     except LoginError as error:
-        said = str(error).removeprefix("b'").removesuffix("'")[:120]
-        raise LoginRefused(f"{_where(account)}: login as {account.user} refused ({said}); "
+        # imapclient turns every failure of the login command into LoginError, a dropped connection
+        # too: that one is not the password's fault.
+        if isinstance(error.__context__, CONNECTION_ERRORS):
+            raise ConnectionLost(f"{where}: the connection dropped during the login "
+                                 f"({_said(error.__context__)}); try again") from error
+        said = _said(error)
+        raise LoginRefused(f"{where}: login as {account.user} refused ({said}); "
                            f"{_fix_hint(account)}") from error
+    except CONNECTION_ERRORS as error:
+        raise ConnectionLost(f"{where}: the connection dropped during the login ({_said(error)}); "
+                             f"try again") from error
 
 
 def _fix_hint(account: Account) -> str:

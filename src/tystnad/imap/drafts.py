@@ -1,15 +1,19 @@
 """Put tystnad's draft into the seller's own Drafts folder, for them to read, change and send.
 
-The one place tystnad writes to a server. Its drafts carry X-Tystnad-Deal (which deal) and
-X-Tystnad-Digest (a digest of the body as tystnad wrote it): saving again for the same deal
-removes the earlier draft only if both still match and it is still a \\Draft, so a draft the
-seller has edited, and every other message, is never touched. Removal is by UID EXPUNGE of
-exactly those UIDs (UIDPLUS, RFC 4315)."""
+The one place tystnad writes to a server. Its drafts start with X-Tystnad-Deal (which deal) and
+X-Tystnad-Digest (a digest of every other byte of the message as tystnad wrote it): saving again
+for the same deal removes the earlier draft only if it is still byte for byte what tystnad wrote
+and still a \\Draft, so a draft the seller changed in any way (a recipient, the subject, a line
+break), and every other message, is never touched. Drafts is opened read-only to look and
+read-write only when there is such a draft to remove; removal is by UID EXPUNGE of exactly those
+UIDs (UIDPLUS, RFC 4315), and without UIDPLUS the draft is only marked \\Deleted."""
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import re
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -22,7 +26,7 @@ from tystnad.imap.folders import find_special_folder
 from tystnad.store import open_store
 from tystnad.store.accounts import Account, Accounts
 
-__all__ = ["save_draft", "DEAL_HEADER", "DIGEST_HEADER"]
+__all__ = ["save_draft", "marked", "DEAL_HEADER", "DIGEST_HEADER"]
 
 log = logging.getLogger(__name__)
 
@@ -31,84 +35,100 @@ DIGEST_HEADER = "X-Tystnad-Digest"
 _DRAFT = b"\\Draft"
 
 
-def body_digest(body: bytes) -> str:
-    # Whitespace-blind, so a server that rewraps line endings still recognises its own copy.
-    return hashlib.sha256(b"".join(body.split())).hexdigest()[:24]
+def message_digest(message: bytes) -> str:
+    """The fingerprint of the message exactly as written: one changed byte anywhere changes it."""
+    return hashlib.sha256(message).hexdigest()[:32]
 
 
-def _split(message: bytes) -> tuple[bytes, bytes]:
-    for separator in (b"\r\n\r\n", b"\n\n"):
-        head, found, body = message.partition(separator)
-        if found:
-            return head + separator, body
-    return message, b""
+def _crlf(message: bytes) -> bytes:
+    # IMAP carries CRLF (RFC 3501 4.3) and servers give it back so: fingerprint what they will return.
+    return re.sub(rb"\r?\n", b"\r\n", message)
+
+
+def _marks(deal: str, digest: str) -> bytes:
+    return f"{DEAL_HEADER}: {deal}\r\n{DIGEST_HEADER}: {digest}\r\n".encode()
 
 
 def marked(message: bytes, deal: str) -> bytes:
     """The message with tystnad's two marker headers first."""
-    _, body = _split(message)
     if any(character in deal for character in "\r\n"):
         raise ValueError("a deal name is one line")
-    marks = f"{DEAL_HEADER}: {deal}\r\n{DIGEST_HEADER}: {body_digest(body)}\r\n".encode()
-    return marks + message
+    message = _crlf(message)
+    return _marks(deal, message_digest(message)) + message
+
+
+def is_unchanged(stored: bytes, deal: str) -> bool:
+    """Whether `stored` is, byte for byte, what marked(message, deal) wrote for some message."""
+    _, _, rest = stored.partition(b"\r\n")
+    second, _, message = rest.partition(b"\r\n")
+    digest = second.decode("ascii", "replace").removeprefix(f"{DIGEST_HEADER}: ")
+    return stored.startswith(_marks(deal, digest)) and digest == message_digest(message)
+
+
+@dataclass(frozen=True, slots=True)
+class _Saved:
+    folder: str
+    replaced: int  # earlier drafts of tystnad's removed
+    marked_deleted: int  # earlier drafts only marked \Deleted: the server has no UIDPLUS
 
 
 def save_draft(home: Path, account: str, message: bytes, deal: str, *,
-               ask_password: AskPassword | None = None) -> str:
+               ask_password: AskPassword | None = None, timeout: float | None = None) -> str:
     """APPEND `message` (from draft_to_eml) as a \\Draft; returns where it went, for the seller to read."""
     store = open_store(home)
     try:
         record = get_account(Accounts(store), account)
     finally:
         store.close()
-    client = connect(record, credentials_for(record, ask_password))
+    client = connect(record, credentials_for(record, ask_password), timeout=timeout)
     try:
         with server_errors(record, "saving the draft", again="save it again"):
-            folder, earlier = _append_and_replace(client, record, message, deal)
-        log.info("account %s: draft for %s saved in %s, %d earlier replaced", account, deal, folder, len(earlier))
+            saved = _append_and_replace(client, record, message, deal)
+        log.info("account %s: draft for %s saved in %s, %d earlier removed, %d marked deleted",
+                 account, deal, saved.folder, saved.replaced, saved.marked_deleted)
     finally:
         close_quietly(client)
-    replaced = ", replacing the earlier draft" if earlier else ""
-    return f"{folder} of {record.user} on {record.host}{replaced}"
+    where = f"{saved.folder} of {record.user} on {record.host}"
+    if saved.replaced:
+        return f"{where}, replacing the earlier draft"
+    if saved.marked_deleted:
+        return f"{where}; marked the earlier draft deleted (your mail client removes it when it expunges)"
+    return where
 
 
-def _append_and_replace(client: IMAPClient, record: Account, message: bytes, deal: str) -> tuple[str, list[int]]:
+def _append_and_replace(client: IMAPClient, record: Account, message: bytes, deal: str) -> _Saved:
     """Append first, then remove the earlier draft: a failure in between leaves two drafts, never none."""
     folder = find_special_folder(client.list_folders(), "drafts")
     if folder is None:
         raise FolderMissing(f"account {record.name}: {record.host} has no Drafts folder (none marked \\Drafts, "
                             f"none named Drafts or Utkast); create one in your mail client")
-    client.select_folder(folder)
+    client.select_folder(folder, readonly=True)
     earlier = _earlier_drafts(client, deal)
     client.append(folder, marked(message, deal), flags=(_DRAFT, b"\\Seen"), msg_time=datetime.now().astimezone())
-    if earlier:
-        client.delete_messages(earlier)
-        # Without UIDPLUS only a plain EXPUNGE exists, which would also remove whatever else the
-        # seller marked deleted: leave ours marked then, and their client removes it.
-        if client.has_capability("UIDPLUS"):
-            client.uid_expunge(earlier)
-    return folder, earlier
+    if not earlier:
+        return _Saved(folder, 0, 0)
+    client.select_folder(folder)
+    # Looked at again now that it is writable: the seller may have edited it meanwhile. The draft
+    # just appended matches too, so only the UIDs seen before the append count.
+    earlier = [uid for uid in _earlier_drafts(client, deal) if uid in earlier]
+    if not earlier:
+        return _Saved(folder, 0, 0)
+    client.delete_messages(earlier)
+    # Without UIDPLUS only a plain EXPUNGE exists, which would also remove whatever else the
+    # seller marked deleted: leave ours marked then, and their client removes it.
+    if client.has_capability("UIDPLUS"):
+        client.uid_expunge(earlier)
+        return _Saved(folder, len(earlier), 0)
+    return _Saved(folder, 0, len(earlier))
 
 
 def _earlier_drafts(client: IMAPClient, deal: str) -> list[int]:
     """tystnad's own, unedited drafts for `deal`: SEARCH HEADER matches substrings, so check exactly."""
-    candidates = client.search(["HEADER", DEAL_HEADER, deal])
+    charset = None if deal.isascii() else "UTF-8"
+    candidates = client.search(["HEADER", DEAL_HEADER, deal], charset=charset)
     if not candidates:
         return []
-    fetched = client.fetch(candidates, ["FLAGS", f"BODY.PEEK[HEADER.FIELDS ({DEAL_HEADER} {DIGEST_HEADER})]",
-                                        "BODY.PEEK[TEXT]"])
-    earlier = []
-    for uid, item in fetched.items():
-        headers: dict[str, str] = {}
-        text = b""
-        for key, value in item.items():
-            if isinstance(key, bytes) and key.startswith(b"BODY[HEADER.FIELDS"):
-                for line in bytes(value).decode("utf-8", "replace").splitlines():
-                    name, _, content = line.partition(":")
-                    headers[name.strip().lower()] = content.strip()
-            elif key == b"BODY[TEXT]":
-                text = bytes(value)
-        if (_DRAFT in item.get(b"FLAGS", ()) and headers.get(DEAL_HEADER.lower()) == deal
-                and headers.get(DIGEST_HEADER.lower()) == body_digest(text)):
-            earlier.append(int(uid))
+    fetched = client.fetch(candidates, ["FLAGS", "BODY.PEEK[]"])
+    earlier = [int(uid) for uid, item in fetched.items()
+               if _DRAFT in item.get(b"FLAGS", ()) and is_unchanged(bytes(item.get(b"BODY[]") or b""), deal)]
     return sorted(earlier)

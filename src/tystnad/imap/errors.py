@@ -37,3 +37,7 @@ class FolderMissing(SourceUnavailable):
 
 class ServerRefused(SourceUnavailable):
     """The server answered NO or BAD to a command (a folder it will not open, a message it will not take)."""
+
+
+class SyncRunning(SourceUnavailable):
+    """Another sync of the same account holds its lock: two at once could lose mail."""

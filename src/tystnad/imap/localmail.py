@@ -1,19 +1,51 @@
 """The local copy of one server folder: a Maildir the ordinary Maildir reader scans unchanged.
 
 Files are named by UIDVALIDITY and UID, so fetching a message again replaces its file instead of
-adding a second copy; each is written to tmp/, fsynced and renamed into cur/ (the Maildir
-delivery protocol), so a reader never sees half a message and a crash never leaves one."""
+adding a second copy; each is written to a file of its own in tmp/ (named by process and counter,
+created exclusively), fsynced and renamed into cur/ (the Maildir delivery protocol), so a reader
+never sees half a message and a crash never leaves one. One sync at a time writes an account's
+copy: sync_lock() holds an exclusive lock on accounts/NAME/.lock for the whole sync."""
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
+import itertools
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from tystnad.errors import StoreError
+from tystnad.imap.errors import SyncRunning
 
-__all__ = ["LocalFolder", "local_name"]
+__all__ = ["LocalFolder", "local_name", "sync_lock"]
+
+_temporary_names = itertools.count(1)
+
+
+@contextmanager
+def sync_lock(account_root: Path, name: str) -> Iterator[None]:
+    """Hold accounts/NAME/.lock for the whole sync, or fail at once when another sync holds it.
+
+    flock, not a file that exists: the kernel drops the lock when its holder dies, so a killed sync
+    never blocks the next one."""
+    try:
+        account_root.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(account_root / ".lock", os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as error:
+        raise StoreError(f"account {name}: cannot create {account_root / '.lock'} ({error.strerror})") from error
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as error:
+            raise SyncRunning(f"account {name}: another sync of {name} is running; wait for it to finish "
+                              f"(it copies the same mail)") from error
+        yield
+    finally:
+        # Closing the descriptor releases the lock.
+        os.close(descriptor)
 
 
 def local_name(folder: str) -> str:
@@ -27,7 +59,7 @@ def local_name(folder: str) -> str:
 class LocalFolder:
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._pending: list[str] = []
+        self._pending: list[tuple[str, str]] = []  # (file in tmp/, name in cur/)
 
     def create(self) -> None:
         try:
@@ -54,28 +86,30 @@ class LocalFolder:
     def put(self, uidvalidity: int, uid: int, data: bytes) -> None:
         """Write to tmp/; the message appears in cur/ at the next make_durable()."""
         name = f"{uidvalidity}.{uid}.tystnad"
-        temporary = self.path / "tmp" / name
+        temporary = f"{name}.{os.getpid()}.{next(_temporary_names)}"
         try:
-            with open(temporary, "wb") as handle:
+            # O_EXCL: a file of the same name is someone else's half-written message, never ours to reuse.
+            descriptor = os.open(self.path / "tmp" / temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with open(descriptor, "wb") as handle:
                 handle.write(data)
         except OSError as error:
             raise StoreError(f"{self.path}: cannot write a message ({error.strerror}); "
                              f"free some disk space and sync again") from error
-        self._pending.append(name)
+        self._pending.append((temporary, name))
 
     def make_durable(self) -> None:
         """fsync every written message, move it into cur/ and fsync cur/: after this the sync state
         may say they are copied. One flush per batch lets the filesystem commit them together."""
         try:
-            for name in self._pending:
-                descriptor = os.open(self.path / "tmp" / name, os.O_RDONLY)
+            for temporary, _ in self._pending:
+                descriptor = os.open(self.path / "tmp" / temporary, os.O_RDONLY)
                 try:
                     os.fsync(descriptor)
                 finally:
                     os.close(descriptor)
-            for name in self._pending:
+            for temporary, name in self._pending:
                 # ":2," is Maildir's info part with no flags: tystnad is not a client that reads mail.
-                os.replace(self.path / "tmp" / name, self.path / "cur" / f"{name}:2,")
+                os.replace(self.path / "tmp" / temporary, self.path / "cur" / f"{name}:2,")
             descriptor = os.open(self.path / "cur", os.O_RDONLY)
             try:
                 os.fsync(descriptor)

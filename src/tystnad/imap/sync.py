@@ -5,7 +5,11 @@ so the server sets no flag (not even \\Seen) because tystnad read a message. Inc
 UIDVALIDITY and UID (RFC 3501 2.3.1.1): only UIDs above the highest one copied are fetched, and
 a changed UIDVALIDITY means the server renumbered the folder, so its copy is made again.
 Memory follows the batch, not the mailbox: bodies are fetched in batches limited by count and by
-total size; only the list of new UIDs (a few dozen bytes each) grows with the folder."""
+total size; only the list of new UIDs (a few dozen bytes each) grows with the folder. New UIDs are
+searched in windows of UID_WINDOW UIDs up to UIDNEXT, because one SEARCH reply is one line and
+imaplib refuses lines over 1,000,000 bytes (about 125,000 seven-digit UIDs).
+The recorded state never passes a UID the server still has but did not send: the folder stops
+there, the result says how many were not copied, and the next sync fetches them."""
 
 from __future__ import annotations
 
@@ -22,16 +26,19 @@ from tystnad.imap.accounts import AskPassword, Credentials, account_mail_root, c
 from tystnad.imap.connect import CONNECTION_ERRORS, close_quietly, connect, server_errors
 from tystnad.imap.errors import ConnectionLost
 from tystnad.imap.folders import folders_to_sync
-from tystnad.imap.localmail import LocalFolder, local_name
+from tystnad.imap.localmail import LocalFolder, local_name, sync_lock
 from tystnad.store import open_store
 from tystnad.store.accounts import Account, Accounts
 
-__all__ = ["sync_account", "SyncResult", "FolderResult", "SyncProgress", "BATCH_MESSAGES", "BATCH_BYTES"]
+__all__ = ["sync_account", "SyncResult", "FolderResult", "SyncProgress", "BATCH_MESSAGES", "BATCH_BYTES",
+           "UID_WINDOW", "uid_windows"]
 
 log = logging.getLogger(__name__)
 
 BATCH_MESSAGES = 250
 BATCH_BYTES = 24 * 1024 * 1024
+# UIDs per SEARCH: even at ten digits a full window's reply is about 220 kB, far below imaplib's line limit.
+UID_WINDOW = 20_000
 # Drops within one sync that are retried by reconnecting before giving up.
 RECONNECTS = 3
 
@@ -44,6 +51,8 @@ class FolderResult:
     copied: int
     kept: int  # messages in the local copy after the sync
     is_resynced: bool  # UIDVALIDITY changed: the local copy was made again
+    # Messages the server still has but did not send; the folder stopped before them, the next sync fetches them.
+    not_copied: int = 0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -57,6 +66,10 @@ class SyncResult:
     def copied(self) -> int:
         return sum(folder.copied for folder in self.folders)
 
+    @property
+    def not_copied(self) -> int:
+        return sum(folder.not_copied for folder in self.folders)
+
 
 @dataclass
 class _FolderCopy:
@@ -65,31 +78,36 @@ class _FolderCopy:
     folder: str
     copied: int = 0
     is_resynced: bool = False
+    not_copied: int = 0
     local: LocalFolder | None = field(default=None)
 
 
 def sync_account(home: Path, name: str, *, ask_password: AskPassword | None = None,
-                 progress: SyncProgress | None = None) -> SyncResult:
+                 progress: SyncProgress | None = None, timeout: float | None = None) -> SyncResult:
+    """`timeout` bounds each wait for the server (default connect.TIMEOUT_SECONDS)."""
     store = open_store(home)
     try:
         accounts = Accounts(store)
         account = get_account(accounts, name)
-        session = _Session(account, credentials_for(account, ask_password))
         root = account_mail_root(home, name)
-        try:
-            with server_errors(account, "copying mail", again=f"what was copied is kept; run `tystnad sync "
-                                                                f"{name}` again to resume"):
-                chosen, missing = folders_to_sync(session.client.list_folders(), account.extra_folders)
-                copies = [_FolderCopy(folder) for folder in chosen]
-                for copy in copies:
-                    session.run(partial(_copy_folder, accounts=accounts, account=account, copy=copy, root=root,
-                                        progress=progress))
-        finally:
-            session.close()
-        return SyncResult(
-            account=name, missing=tuple(missing), reconnects=session.reconnects,
-            folders=tuple(FolderResult(folder=c.folder, copied=c.copied, is_resynced=c.is_resynced,
-                                       kept=c.local.count() if c.local else 0) for c in copies))
+        # Before the password is asked for or the server reached: a second sync fails at once.
+        with sync_lock(root.parent, name):
+            session = _Session(account, ask_password, timeout)
+            try:
+                with server_errors(account, "copying mail", again=f"what was copied is kept; run `tystnad sync "
+                                                                    f"{name}` again to resume"):
+                    chosen, missing = folders_to_sync(session.client.list_folders(), account.extra_folders)
+                    copies = [_FolderCopy(folder) for folder in chosen]
+                    for copy in copies:
+                        session.run(partial(_copy_folder, accounts=accounts, account=account, copy=copy,
+                                            root=root, progress=progress))
+            finally:
+                session.close()
+            return SyncResult(
+                account=name, missing=tuple(missing), reconnects=session.reconnects,
+                folders=tuple(FolderResult(folder=c.folder, copied=c.copied, is_resynced=c.is_resynced,
+                                           not_copied=c.not_copied, kept=c.local.count() if c.local else 0)
+                              for c in copies))
     finally:
         store.close()
 
@@ -98,10 +116,11 @@ class _Session:
     """A connection opened again when it drops, up to RECONNECTS times in one sync; each step resumes
     from the recorded state, so a drop costs at most the batch in flight."""
 
-    def __init__(self, account: Account, credentials: Credentials) -> None:
+    def __init__(self, account: Account, ask_password: AskPassword | None, timeout: float | None) -> None:
         self.account = account
-        self.credentials = credentials
-        self.client = connect(account, credentials)
+        self.timeout = timeout
+        self.credentials: Credentials = credentials_for(account, ask_password)
+        self.client = connect(account, self.credentials, timeout=timeout)
         self.reconnects = 0
 
     def run(self, step: Callable[[IMAPClient], None]) -> None:
@@ -118,7 +137,11 @@ class _Session:
                         f"what was copied is kept, run `tystnad sync {name}` again to resume") from error
                 log.warning("account %s: connection dropped (%s); reconnecting", name, error)
                 close_quietly(self.client)
-                self.client = connect(self.account, self.credentials)
+                if self.account.secret == "oauth_command":
+                    # An access token lives about an hour and a long sync can outlast it: ask for a
+                    # current one. A password stays the same, and the seller is not asked again.
+                    self.credentials = credentials_for(self.account, None)
+                self.client = connect(self.account, self.credentials, timeout=self.timeout)
 
     def close(self) -> None:
         close_quietly(self.client)
@@ -145,24 +168,50 @@ def _copy_folder(client: IMAPClient, *, accounts: Accounts, account: Account, co
         last_uid = state.last_uid
     local.create()
     uid_next = int(info.get(b"UIDNEXT", 0))
-    pending: list[int] = []
-    if int(info.get(b"EXISTS", 0)) and not (uid_next and uid_next <= last_uid + 1):
-        # "UID n:*" always matches the highest UID, even one below n (RFC 3501 6.4.8): filter.
-        pending = sorted(uid for uid in client.search(["UID", f"{last_uid + 1}:*"]) if uid > last_uid)
+    pending = _new_uids(client, last_uid, uid_next) if int(info.get(b"EXISTS", 0)) else []
     done = 0
     for batch in _batches(client, pending):
         fetched = client.fetch(batch, ["BODY.PEEK[]"])
+        unsent = [uid for uid in batch if fetched.get(uid, {}).get(b"BODY[]") is None]
+        # No body is usually a message expunged since the search, nothing to keep; one the server
+        # still has must not be passed over, so the folder stops before it.
+        still_there = sorted(client.search(["UID", ",".join(map(str, unsent))])) if unsent else []
+        stop = still_there[0] if still_there else None
         for uid in batch:
+            if stop is not None and uid >= stop:
+                break
             body = fetched.get(uid, {}).get(b"BODY[]")
-            if body is not None:  # None: expunged since the search, nothing to keep
+            if body is not None:
                 local.put(uidvalidity, uid, body)
                 copy.copied += 1
         local.make_durable()
+        if stop is not None:
+            accounts.advance(account.name, copy.folder, last_uid=stop - 1, at=datetime.now().astimezone())
+            copy.not_copied = sum(1 for uid in pending if uid >= stop)
+            log.warning("account %s: %s: the server sent no body for UID %d, which it still has; %d messages "
+                        "left for the next sync", account.name, copy.folder, stop, copy.not_copied)
+            return
         accounts.advance(account.name, copy.folder, last_uid=batch[-1], at=datetime.now().astimezone())
         done += len(batch)
         if progress is not None:
             progress(copy.folder, done, len(pending))
     accounts.advance(account.name, copy.folder, last_uid=last_uid, at=datetime.now().astimezone())
+
+
+def uid_windows(last_uid: int, uid_next: int, size: int = UID_WINDOW) -> list[tuple[int, int]]:
+    """Inclusive UID ranges covering last_uid+1 up to uid_next-1, each at most `size` UIDs."""
+    return [(start, min(start + size - 1, uid_next - 1)) for start in range(last_uid + 1, uid_next, size)]
+
+
+def _new_uids(client: IMAPClient, last_uid: int, uid_next: int) -> list[int]:
+    if uid_next:
+        found: list[int] = []
+        for low, high in uid_windows(last_uid, uid_next, UID_WINDOW):
+            found += client.search(["UID", f"{low}:{high}"])
+        return sorted(uid for uid in set(found) if uid > last_uid)
+    # No UIDNEXT in the EXAMINE reply (RFC 3501 requires it, a few servers omit it): one search.
+    # "UID n:*" always matches the highest UID, even one below n (RFC 3501 6.4.8): filter.
+    return sorted(uid for uid in client.search(["UID", f"{last_uid + 1}:*"]) if uid > last_uid)
 
 
 def _batches(client: IMAPClient, uids: Sequence[int]) -> Iterator[list[int]]:

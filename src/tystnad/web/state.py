@@ -94,9 +94,13 @@ class Scanner:
         for name in self.request.accounts:
             self.phase = f"sync {name}"
             try:
-                sync_account(self.request.settings.home, name, progress=self._synced)
+                result = sync_account(self.request.settings.home, name, progress=self._synced)
             except TystnadError as error:
                 self.warning = str(error)
+                continue
+            if result.not_copied:
+                self.warning = (f"account {name}: {result.not_copied:,} message(s) the server did not send this "
+                                f"time were left for the next rescan")
         self.phase, self.read = "read", 0
 
     def _run(self) -> None:
