@@ -26,6 +26,8 @@ from urllib.parse import parse_qs
 import pytest
 from imapclient import IMAPClient
 
+from factories import free_port
+
 DOVECOT = Path("/usr/sbin/dovecot")
 DOVEADM = Path("/usr/bin/doveadm")
 PASSWORD = "hemligt-1"
@@ -137,12 +139,6 @@ class _Introspection(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:
         pass
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass

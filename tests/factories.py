@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import itertools
+import socket
 import subprocess
 import sys
 from datetime import datetime, timedelta, timezone
@@ -119,3 +120,10 @@ def run_tystnad(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
     """The real command in a subprocess, with its own data directory and no other environment."""
     return subprocess.run([sys.executable, "-m", "tystnad", *args], capture_output=True, text=True,
                           env={"TYSTNAD_HOME": str(home), "PATH": "/usr/bin:/bin"}, timeout=120)
+
+
+def free_port() -> int:
+    """A port nothing on 127.0.0.1 listens on now, for a server a test starts."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])

@@ -22,8 +22,8 @@ import pytest
 from click.testing import CliRunner
 from imapclient import IMAPClient
 
-from dovecot import NON_ASCII_USER, PASSWORD_BEYOND_ASCII, UNICODE_USER, Dovecot, free_port, token_for
-from factories import conversation, eml, message_id_of
+from dovecot import NON_ASCII_USER, PASSWORD_BEYOND_ASCII, UNICODE_USER, Dovecot, token_for
+from factories import conversation, eml, free_port, message_id_of
 from tystnad.cli.accounts import sync
 from tystnad.errors import ConfigError
 from tystnad.imap.accounts import add_account, default_account, remove_account

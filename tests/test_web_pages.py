@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from factories import conversation, write_mbox
+from factories import conversation, free_port, write_mbox
 from tystnad.cli import parse_now, parse_seller
 from tystnad.config import Settings
 from tystnad.timing import calendar_for
@@ -238,7 +238,6 @@ def test_a_guessed_token_beyond_ascii_is_refused_not_a_crash(scanner: Scanner) -
 def test_a_draft_that_cannot_be_saved_says_why_and_keeps_the_edit(scanner: Scanner) -> None:
     from tystnad.imap.accounts import add_account, remove_account
     from tystnad.store.accounts import Account
-    from webfixtures import free_port
 
     home = scanner.request.settings.home
     add_account(home, Account(name="work", host="127.0.0.1", port=free_port(), user="erik@saljare.se",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
@@ -12,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from factories import conversation, write_mbox
+from factories import conversation, free_port, write_mbox
 
 NOW = "2026-03-20 09:00"
 CHROMIUM = "/usr/bin/chromium"
@@ -76,12 +75,6 @@ def write_mailbox(folder: Path) -> list[Path]:
                               message_id=f"<html-reply@{EVIL}>", in_reply_to=last_id)
     mine = write_mbox(folder / "mine.mbox", deferral + silence + hostile_first + [hostile_html])
     return [sample, mine]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @contextmanager

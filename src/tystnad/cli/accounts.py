@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import sys
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import click
 
+from tystnad.cli.common import ProgressLine
 from tystnad.config import load_settings
 from tystnad.errors import ConfigError
 from tystnad.imap.accounts import (
@@ -16,14 +16,12 @@ from tystnad.imap.accounts import (
     account_mail_root,
     add_account,
     check_keyring,
-    default_account,
     list_accounts,
     remove_account,
 )
-from tystnad.imap.drafts import save_draft
+from tystnad.imap.drafts import save_written_draft
 from tystnad.imap.localmail import LocalFolder
 from tystnad.imap.sync import sync_account
-from tystnad.outgoing import draft_to_eml
 from tystnad.store import open_store
 from tystnad.store.accounts import TLS_MODES, Account, Accounts
 
@@ -112,21 +110,12 @@ def remove(name: str) -> None:
     click.echo(f"removed {name} and its local copy")
 
 
-class SyncProgressLine:
-    """One line on stderr for large copies, only when a person is watching it."""
-
-    def __init__(self) -> None:
-        self.shown = False
+class SyncProgressLine(ProgressLine):
+    """Messages copied so far, for copies large enough to wait for."""
 
     def __call__(self, folder: str, done: int, total: int) -> None:
         if total >= PROGRESS_FROM:
-            click.echo(f"\rcopying {folder}… {done:,} of {total:,} messages", nl=False, err=True)
-            self.shown = True
-
-    def done(self) -> None:
-        if self.shown:
-            click.echo("\r" + " " * 60 + "\r", nl=False, err=True)
-            self.shown = False
+            self.show(f"copying {folder}… {done:,} of {total:,} messages")
 
 
 @click.command()
@@ -163,6 +152,5 @@ def save_to_drafts(home: Path, account_name: str | None, written: dict[str, Any]
     store = open_store(home)
     latest = store.latest_scan()
     store.close()
-    name = default_account(home, account_name, latest.sources if latest else ())
-    message = draft_to_eml(written, now=datetime.now().astimezone())
-    return save_draft(home, name, message, organization, ask_password=password_asker())
+    return save_written_draft(home, written, organization, account=account_name,
+                              scanned_sources=latest.sources if latest else (), ask_password=password_asker())

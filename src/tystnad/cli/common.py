@@ -45,19 +45,27 @@ def parse_now(value: str | None) -> datetime:
     return moment if moment.tzinfo else moment.astimezone()
 
 
-class Progress:
-    """A one-line counter on stderr, only when a person is watching it."""
+class ProgressLine:
+    """One line on stderr, rewritten in place; callers create it only when a person is watching."""
 
     def __init__(self) -> None:
-        self.shown = False
+        self.width = 0
 
-    def __call__(self, count: int) -> None:
-        click.echo(f"\rreading mail… {count:,} messages", nl=False, err=True)
-        self.shown = True
+    def show(self, text: str) -> None:
+        click.echo("\r" + text.ljust(self.width), nl=False, err=True)
+        self.width = max(self.width, len(text))
 
     def done(self) -> None:
-        if self.shown:
-            click.echo("\r" + " " * 40 + "\r", nl=False, err=True)
+        if self.width:
+            click.echo("\r" + " " * self.width + "\r", nl=False, err=True)
+            self.width = 0
+
+
+class Progress(ProgressLine):
+    """Messages read so far by a scan."""
+
+    def __call__(self, count: int) -> None:
+        self.show(f"reading mail… {count:,} messages")
 
 
 def scan_and_record(sources: tuple[Path, ...], me: str, now_text: str | None,

@@ -12,7 +12,7 @@ import click
 from tystnad.cli.common import RISK_HELP, Progress, parse_now, parse_seller
 from tystnad.config import load_settings
 from tystnad.errors import ConfigError
-from tystnad.web.security import is_loopback
+from tystnad.hosts import is_loopback
 
 
 @click.command(epilog=RISK_HELP)

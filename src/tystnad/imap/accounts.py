@@ -6,7 +6,6 @@ the seller configures (their provider's helper prints it)."""
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import re
 import shlex
@@ -22,6 +21,7 @@ import keyring
 import keyring.errors
 
 from tystnad.errors import ConfigError
+from tystnad.hosts import is_loopback
 from tystnad.imap.errors import AccountUnknown, NotSynced, SecretUnavailable
 from tystnad.store import open_store
 from tystnad.store.accounts import TLS_MODES, Account, Accounts
@@ -51,15 +51,6 @@ def _accounts(home: Path) -> Iterator[Accounts]:
         yield Accounts(store)
     finally:
         store.close()
-
-
-def is_loopback(host: str) -> bool:
-    if host.lower() in ("localhost", "localhost.localdomain"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def _check(account: Account) -> None:

@@ -13,20 +13,23 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from imapclient import IMAPClient
 
-from tystnad.imap.accounts import AskPassword, credentials_for, get_account
+from tystnad.imap.accounts import AskPassword, credentials_for, default_account, get_account
 from tystnad.imap.connect import close_quietly, connect, server_errors
 from tystnad.imap.errors import FolderMissing
 from tystnad.imap.folders import find_special_folder
+from tystnad.outgoing import draft_to_eml
 from tystnad.store import open_store
 from tystnad.store.accounts import Account, Accounts
 
-__all__ = ["save_draft", "marked", "DEAL_HEADER", "DIGEST_HEADER"]
+__all__ = ["save_draft", "save_written_draft", "marked", "DEAL_HEADER", "DIGEST_HEADER"]
 
 log = logging.getLogger(__name__)
 
@@ -132,3 +135,12 @@ def _earlier_drafts(client: IMAPClient, deal: str) -> list[int]:
     earlier = [int(uid) for uid, item in fetched.items()
                if _DRAFT in item.get(b"FLAGS", ()) and is_unchanged(bytes(item.get(b"BODY[]") or b""), deal)]
     return sorted(earlier)
+
+
+def save_written_draft(home: Path, written: dict[str, Any], organization: str, *, account: str | None,
+                       scanned_sources: Sequence[str], ask_password: AskPassword | None = None) -> str:
+    """A scan's draft (as its JSON holds it) into the right account's Drafts: the account named, else
+    the one the scan read (`account:NAME`), else the only one. `draft --save` and the dashboard both."""
+    name = default_account(home, account, tuple(scanned_sources))
+    message = draft_to_eml(written, now=datetime.now().astimezone())
+    return save_draft(home, name, message, organization, ask_password=ask_password)

@@ -7,6 +7,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from functools import partial
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -23,8 +24,8 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from tystnad.errors import TystnadError
-from tystnad.imap.accounts import default_account, list_accounts
-from tystnad.imap.drafts import save_draft
+from tystnad.imap.accounts import list_accounts
+from tystnad.imap.drafts import save_written_draft
 from tystnad.monday import monday_deals
 from tystnad.outgoing import draft_to_eml
 from tystnad.store import OUTCOMES, OutcomeRecord, Store, open_store
@@ -177,11 +178,11 @@ def create_app(scanner: Scanner, *, guard: Guard) -> Starlette:
         edited = await edited_draft(request, snapshot)
         if edited is None:
             return Response("no draft for this deal", status_code=404)
-        message = draft_to_eml(edited, now=datetime.now().astimezone())
         try:
-            account = default_account(home, None, scanner.request.sources)
             # The IMAP round trip blocks: keep it off the event loop so other pages still answer.
-            saved_to[organization] = await run_in_threadpool(save_draft, home, account, message, organization)
+            saved_to[organization] = await run_in_threadpool(
+                partial(save_written_draft, home, edited, organization, account=None,
+                        scanned_sources=scanner.request.sources))
         except TystnadError as error:
             # The page again, with what went wrong and the seller's edit kept.
             return await render_deal(request, snapshot, organization, status_code=502, save_error=str(error),
