@@ -8,11 +8,13 @@ DEMO_NOW := 2026-03-20 09:00
 
 .PHONY: install system-deps demo test lint bench bench-sync clean
 
-$(STAMP): pyproject.toml
+# The sample generator (sample/) first: the `sample` extra then finds it installed instead of asking PyPI.
+$(STAMP): pyproject.toml sample/pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 		{ echo "tystnad needs Python 3.11 or newer (found: $$($(PYTHON) -V))"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e ./sample
+	$(BIN)/pip install --quiet -e '.[test,sample]'
 	@touch $(STAMP)
 
 install: $(STAMP)
@@ -36,12 +38,13 @@ demo: $(STAMP)
 
 test: $(STAMP) system-deps
 	$(BIN)/python -m pytest
-	$(BIN)/ruff check src tests bench
-	$(BIN)/mypy
+	$(MAKE) --no-print-directory lint
 
+# Style, strict types, and the import contract that keeps the folders a pipeline (pyproject.toml).
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench sample
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # Messages per second and peak memory at two sizes and on the real Enron mailboxes; dashboard page times.
 bench: $(STAMP) system-deps

@@ -24,14 +24,14 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from scan_bench import OUT, RUNS, TYSTNAD, generated, measure  # noqa: E402
 
+from tystnad.backtest.calibrate import fit_and_check  # noqa: E402
+from tystnad.backtest.replay import Backtest, Moments, collect, read_mailbox  # noqa: E402
+from tystnad.backtest.replay import measure as measure_moments
 from tystnad.cli.common import parse_seller  # noqa: E402
 from tystnad.model import RawMessage  # noqa: E402
-from tystnad.parse import parse  # noqa: E402
-from tystnad.risk.backtest import Backtest, Moments, collect, read_mailbox  # noqa: E402
-from tystnad.risk.backtest import measure as measure_moments
-from tystnad.risk.calibrate import fit_and_check  # noqa: E402
-from tystnad.risk.model import prior_model  # noqa: E402
-from tystnad.sources import open_source  # noqa: E402
+from tystnad.read.parse import parse  # noqa: E402
+from tystnad.read.sources import open_source  # noqa: E402
+from tystnad.understand.risk.model import prior_model  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = [ROOT.parent / "shared" / "data" / "enron", Path("/work/shared/data/enron")]

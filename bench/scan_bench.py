@@ -111,8 +111,8 @@ def bench_scan(label: str, sources: list[Path], me: str, now: str) -> dict[str, 
 def enron_addresses() -> str:
     """Each person's own addresses: the From of their sent folders (several spellings)."""
     from tystnad.model import RawMessage
-    from tystnad.parse import parse
-    from tystnad.sources import open_source
+    from tystnad.read.parse import parse
+    from tystnad.read.sources import open_source
 
     found: set[str] = set()
     for path in sorted(ENRON.glob("*.mbox.gz")):

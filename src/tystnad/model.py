@@ -260,7 +260,7 @@ class RiskDriver:
     """One feature's pull on the risk: `effect` is the change in probability (signed, 0..1 scale)
     against the same deal with that feature at a usual wait's value."""
 
-    signal: str  # a feature name of tystnad.risk.features
+    signal: str  # a feature name of tystnad.understand.risk.features
     effect: float
     detail: str
 
@@ -269,6 +269,8 @@ class RiskDriver:
 class ThreadReport:
     thread: Thread
     timeline: Timeline
+    # Kept apart from `thread.messages`: a diagnosis read back from the store has the count, not the mail.
+    messages: int
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -305,6 +307,16 @@ class Play:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Outcome:
+    """What the seller recorded about a deal after the fact: replied, meeting, won, lost or no_reply."""
+
+    organization: str
+    outcome: str
+    note: str
+    recorded_at: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Diagnosis:
     """Everything tystnad concludes about one deal; renderers only format this."""
 
@@ -319,3 +331,28 @@ class Diagnosis:
     meddicc: tuple[MeddiccItem, ...]
     play: Play | None
     risk_drivers: tuple[RiskDriver, ...] = ()  # most influential first; empty unless the seller waits
+    # The seller's latest recorded outcome, attached by the session after the scan (never concluded).
+    outcome: Outcome | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScanResult:
+    """One scan of a mailbox: every deal's diagnosis, and what could not be read."""
+
+    now: datetime
+    diagnoses: tuple[Diagnosis, ...]  # most urgent first
+    skipped: tuple[Skipped, ...]
+    messages: int  # distinct messages read
+    duplicates: int  # copies of a message already read (Inbox and Sent, two exports)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RecordedScan:
+    """A scan as the store keeps it: when it ran, what it read and as whom, and its result. A result
+    read back from the store has diagnoses without their mail (threads hold no messages)."""
+
+    id: int
+    created_at: datetime
+    sources: tuple[str, ...]  # as the user named them, `account:NAME` included
+    seller: str  # --me as the user wrote it
+    result: ScanResult

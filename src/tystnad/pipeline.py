@@ -1,5 +1,6 @@
-"""Composes the stages: sources -> parse -> clean -> read -> threads -> deals -> diagnosis. The only place
-that knows their order; parsing and cleaning run in worker processes, in bounded batches."""
+"""Composes the stages: read (sources -> parse -> clean -> phrase and time reading), understand
+(threads -> deals -> diagnosis) and act (the play and its draft). The only place that knows their
+order; reading runs in worker processes in bounded batches, and large mailboxes judge deals in parallel."""
 
 from __future__ import annotations
 
@@ -7,36 +8,28 @@ import gc
 import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 from multiprocessing.pool import AsyncResult
 from pathlib import Path
 
-from tystnad.clean import clean
-from tystnad.diagnosis import ScanContext, deal_latencies, diagnose
-from tystnad.model import Deal, Diagnosis, Message, RawMessage, Seller, Skipped, Status
-from tystnad.parse import UnreadableMessage, parse
-from tystnad.reading import read
-from tystnad.risk import RiskModel, prior_model
-from tystnad.sources import load, open_sources
-from tystnad.threads import build_threads, group_deals
+from tystnad.act.playbook import recommend
+from tystnad.model import Deal, Diagnosis, Message, RawMessage, ScanResult, Seller, Skipped, Status
+from tystnad.read.clean import clean
+from tystnad.read.parse import UnreadableMessage, parse
+from tystnad.read.reading import read
+from tystnad.read.sources import load, open_sources
+from tystnad.understand.diagnosis import ScanContext, deal_latencies, diagnose
+from tystnad.understand.risk import RiskModel, prior_model
+from tystnad.understand.threads import build_threads, group_deals
 
-__all__ = ["ScanResult", "read_messages", "scan", "urgency"]
+__all__ = ["ScanResult", "judge", "read_messages", "scan", "urgency"]
 
 BATCH = 1000  # messages handed to a worker at once
 # Below this many messages a process pool costs more than it saves.
 POOL_THRESHOLD = 400
 
 Progress = Callable[[int], None]
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ScanResult:
-    now: datetime
-    diagnoses: tuple[Diagnosis, ...]  # most urgent first
-    skipped: tuple[Skipped, ...]
-    messages: int  # distinct messages read
-    duplicates: int  # copies of a message already read (Inbox and Sent, two exports)
 
 
 def read_one(raw: RawMessage) -> Message | Skipped:
@@ -122,13 +115,19 @@ def _hold(deals: list[Deal], context: ScanContext) -> None:
     _FORKED = (deals, context)
 
 
+def judge(deal: Deal, *, context: ScanContext) -> Diagnosis:
+    """One deal through understand and act: what its silence means, then what to do about it."""
+    understood = diagnose(deal, context=context)
+    return recommend(understood.diagnosis, view=understood.view)
+
+
 def _diagnose_slice(bounds: tuple[int, int]) -> list[Diagnosis]:
     """Diagnoses without their deal (the parent has it): a deal carries all its messages."""
     assert _FORKED is not None
     deals, context = _FORKED
     found = []
     for deal in deals[bounds[0] : bounds[1]]:
-        diagnosis = diagnose(deal, context=context)
+        diagnosis = judge(deal, context=context)
         bare = Deal(organization=deal.organization, contacts=())
         found.append(replace(diagnosis, deal=bare, threads=tuple(
             replace(report, thread=replace(report.thread, messages=())) for report in diagnosis.threads)))
@@ -139,7 +138,7 @@ def diagnose_all(deals: list[Deal], *, context: ScanContext, workers: int) -> li
     """Deals are independent once the mailbox norm is known, so large mailboxes diagnose in
     parallel; the deals (and their messages) are put back in place in this process."""
     if workers <= 1 or len(deals) < DIAGNOSE_POOL_THRESHOLD:
-        return [diagnose(deal, context=context) for deal in deals]
+        return [judge(deal, context=context) for deal in deals]
     size = -(-len(deals) // (workers * 4))
     slices = [(start, min(start + size, len(deals))) for start in range(0, len(deals), size)]
     # Frozen objects are left alone by the children's garbage collector, so fewer of the

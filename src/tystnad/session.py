@@ -1,26 +1,33 @@
-"""One scan as every front end runs it (the CLI and the dashboard alike): sources resolved (a synced
-account is its local copy of the mail), the seller's fitted risk model or the prior, each deal's
-latest recorded outcome attached, and the scan recorded in the store for draft, monday and serve."""
+"""The library API every command goes through, the CLI and the dashboard alike: a scan as they all run
+it (sources resolved, a synced account being its local copy of the mail; the seller's fitted risk
+model or the prior; each deal's latest recorded outcome attached; the scan recorded in the store),
+the latest recorded scan read back as frozen types, outcomes recorded, drafts saved to an account,
+and the backtest of the risk on the seller's own history."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from tystnad.accounts import AskPassword, account_mail_folders, default_account, save_draft
+from tystnad.act.contract import from_json
+from tystnad.act.outgoing import draft_to_eml
+from tystnad.act.report import to_json
+from tystnad.backtest.calibrate import Fit, fit_and_check, load_model, save_model
+from tystnad.backtest.replay import Backtest, collect, measure, read_mailbox
 from tystnad.config import Settings
-from tystnad.imap.accounts import account_mail_folders
-from tystnad.model import Seller, Skipped
-from tystnad.pipeline import ScanResult
+from tystnad.errors import ConfigError, StoreError, TystnadError
+from tystnad.model import Diagnosis, Draft, Outcome, RecordedScan, ScanResult, Seller, Skipped
 from tystnad.pipeline import scan as run_scan
-from tystnad.report import to_json
-from tystnad.risk.calibrate import load_model
 from tystnad.store import open_store
 
-__all__ = ["ACCOUNT_PREFIX", "Recorded", "resolve_sources", "scan_and_record"]
+__all__ = ["ACCOUNT_PREFIX", "BacktestRun", "NothingToMeasure", "Recorded", "StoreSummary", "describe_store",
+           "fit_details", "latest_deal", "latest_outcomes", "latest_scan", "measured_figures", "record_outcome",
+           "resolve_sources", "run_backtest", "save_deal_draft", "scan_and_record"]
 
 ACCOUNT_PREFIX = "account:"
 
@@ -52,14 +59,12 @@ def scan_and_record(sources: Sequence[Path | str], *, seller: Seller, seller_tex
         home_zone=settings.timezone, workers=settings.workers, on_skip=on_skip, progress=progress,
         risk_model=load_model(settings.home, seller),
     )
-    document = to_json(result)
     store = open_store(settings.home)
     try:
         outcomes = store.latest_outcomes()
-        for deal in document["deals"]:
-            known = outcomes.get(deal["organization"])
-            deal["outcome"] = None if known is None else {"outcome": known.outcome, "note": known.note,
-                                                          "recorded_at": known.recorded_at.isoformat()}
+        result = replace(result, diagnoses=tuple(
+            replace(found, outcome=outcomes.get(found.deal.organization)) for found in result.diagnoses))
+        document = to_json(result)
         text = json.dumps(document, ensure_ascii=False, indent=2)
         # Sources as the user named them: `account:NAME` tells draft --save which account to use.
         store.record_scan(created_at=datetime.now().astimezone(), sources=[str(s) for s in sources],
@@ -67,3 +72,134 @@ def scan_and_record(sources: Sequence[Path | str], *, seller: Seller, seller_tex
     finally:
         store.close()
     return Recorded(result=result, document=document, text=text)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StoreSummary:
+    path: Path
+    scans: int
+    latest_at: datetime | None
+    latest_sources: tuple[str, ...]
+
+
+def describe_store(home: Path) -> StoreSummary:
+    """What is recorded under TYSTNAD_HOME, without reading any scan's deals."""
+    store = open_store(home)
+    try:
+        latest = store.latest_scan()
+        return StoreSummary(path=store.path, scans=store.scan_count(),
+                            latest_at=latest.created_at if latest else None,
+                            latest_sources=latest.sources if latest else ())
+    finally:
+        store.close()
+
+
+def latest_scan(home: Path) -> RecordedScan:
+    """The latest recorded scan, decoded where it leaves the store into the types a scan returns."""
+    store = open_store(home)
+    try:
+        record = store.latest_scan()
+    finally:
+        store.close()
+    if record is None:
+        raise ConfigError("no scan recorded yet; run `tystnad scan SOURCE --me DOMAINS` first")
+    try:
+        result = from_json(record.document)
+    except (KeyError, ValueError, TypeError) as error:
+        raise StoreError(f"{store.path}: the latest scan cannot be read back ({type(error).__name__}: {error}); "
+                         f"run `tystnad scan` again") from error
+    return RecordedScan(id=record.id, created_at=record.created_at, sources=record.sources, seller=record.seller,
+                        result=result)
+
+
+def latest_deal(home: Path, organization: str) -> Diagnosis:
+    recorded = latest_scan(home)
+    wanted = organization.lower()
+    for diagnosis in recorded.result.diagnoses:
+        if diagnosis.deal.organization == wanted:
+            return diagnosis
+    raise ConfigError(f"no deal {organization!r} in the latest scan (of {recorded.created_at:%Y-%m-%d %H:%M})")
+
+
+def record_outcome(home: Path, organization: str, outcome: str, *, note: str = "") -> Outcome:
+    recorded = Outcome(organization=organization.lower(), outcome=outcome, note=note,
+                       recorded_at=datetime.now().astimezone())
+    store = open_store(home)
+    try:
+        store.record_outcome(recorded)
+    finally:
+        store.close()
+    return recorded
+
+
+def latest_outcomes(home: Path) -> dict[str, Outcome]:
+    """Each deal's latest recorded outcome, by organisation."""
+    store = open_store(home)
+    try:
+        return store.latest_outcomes()
+    finally:
+        store.close()
+
+
+def save_deal_draft(home: Path, draft: Draft, organization: str, *, account: str | None,
+                    scanned_sources: Sequence[str], ask_password: AskPassword | None = None) -> str:
+    """A scan's draft, as the seller may have edited it, into the right account's Drafts: the account
+    named, else the one the scan read (`account:NAME`), else the only one. `draft --save` and the
+    dashboard both."""
+    name = default_account(home, account, tuple(scanned_sources))
+    message = draft_to_eml(draft, now=datetime.now().astimezone())
+    return save_draft(home, name, message, organization, ask_password=ask_password)
+
+
+class NothingToMeasure(TystnadError):
+    """The mailbox holds no moment where the seller waited with a known outcome."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BacktestRun:
+    result: Backtest
+    fitted: Fit | None  # with --fit: the fit, or why it was refused
+    saved: Path | None  # where the fitted model was stored for later scans
+
+
+def run_backtest(sources: Sequence[Path | str], *, seller: Seller, seller_text: str, settings: Settings,
+                 horizon: int, since: date | None, fit: bool, on_skip: Callable[[Skipped], None] | None = None,
+                 progress: Callable[[int], None] | None = None,
+                 on_read: Callable[[], None] | None = None) -> BacktestRun:
+    """Replay the seller's history and measure the risk scans ship (the stored fit, else the prior);
+    with `fit`, fit it on this history and store it for later scans."""
+    messages, skipped = read_mailbox(resolve_sources(sources, settings.home), workers=settings.workers,
+                                     progress=progress)
+    if on_read is not None:
+        on_read()
+    for item in skipped:
+        if on_skip is not None:
+            on_skip(item)
+    moments = collect(messages, seller=seller, home_country=settings.country, home_zone=settings.timezone,
+                      horizon_days=horizon, since=since)
+    if not len(moments):
+        raise NothingToMeasure(f"{', '.join(map(str, sources))}: no moment where {seller_text} waited for a reply "
+                               f"with a known outcome (is --me the mailbox owner?)")
+    result = measure(moments, load_model(settings.home, seller))
+    fitted = fit_and_check(moments, fitted_at=datetime.now().astimezone()) if fit else None
+    saved = None
+    if fitted is not None and fitted.model is not None:
+        saved = save_model(settings.home, seller, fitted.model, details=fit_details(fitted))
+    return BacktestRun(result=result, fitted=fitted, saved=saved)
+
+
+def fit_details(fitted: Fit) -> dict[str, Any]:
+    """What a fit measured, as stored beside the model and printed by `backtest --format json`."""
+    if fitted.model is None:
+        return {"fitted": False, "why": fitted.refused}
+    return {"fitted": True, "fitted_at": datetime.now().astimezone().isoformat(timespec="seconds"),
+            "moments": None if fitted.in_sample is None else fitted.in_sample.cut_points,
+            "in_sample": None if fitted.in_sample is None else measured_figures(fitted.in_sample),
+            "later_slice": None if fitted.later_prior is None or fitted.later_fitted is None else {
+                "cut_points": fitted.later_fitted.cut_points,
+                "prior": measured_figures(fitted.later_prior),
+                "fitted_on_earlier": measured_figures(fitted.later_fitted)}}
+
+
+def measured_figures(result: Backtest) -> dict[str, Any]:
+    return {"auc": result.tystnad.auc, "precision_top10": result.tystnad.precision_top10}

@@ -4,23 +4,20 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import click
 
+from tystnad import session
+from tystnad.backtest.calibrate import Fit
+from tystnad.backtest.replay import Backtest
 from tystnad.cli.common import RISK_HELP, Progress, parse_seller, warn_skipped
 from tystnad.config import load_settings
-from tystnad.errors import ConfigError, TystnadError
-from tystnad.risk.backtest import Backtest, collect, measure, read_mailbox
-from tystnad.risk.calibrate import Fit, fit_and_check, load_model, save_model
-from tystnad.risk.features import HORIZON_DAYS
-from tystnad.session import resolve_sources
-
-
-class NothingToMeasure(TystnadError):
-    """The mailbox holds no moment where the seller waited with a known outcome."""
+from tystnad.errors import ConfigError
+from tystnad.session import fit_details, measured_figures
+from tystnad.understand.risk.features import HORIZON_DAYS
 
 
 def _since(value: str | None) -> date | None:
@@ -51,35 +48,19 @@ def backtest(sources: tuple[Path, ...], me: str, horizon: int, since_text: str |
         raise ConfigError(f"--fit measures risk as scans use it, over {HORIZON_DAYS} days; "
                           f"drop --horizon {horizon} to fit")
     settings = load_settings(workers=workers)
-    seller = parse_seller(me)
     progress = Progress() if sys.stderr.isatty() else None
-    messages, skipped = read_mailbox(resolve_sources(sources, settings.home), workers=settings.workers,
-                                     progress=progress)
-    if progress is not None:
-        progress.done()
-    for item in skipped:
-        warn_skipped(item)
-    moments = collect(messages, seller=seller, home_country=settings.country, home_zone=settings.timezone,
-                      horizon_days=horizon, since=_since(since_text))
-    if not len(moments):
-        raise NothingToMeasure(f"{', '.join(map(str, sources))}: no moment where {me} waited for a reply "
-                               f"with a known outcome (is --me the mailbox owner?)")
-    result = measure(moments, load_model(settings.home, seller))
-    fitted = fit_and_check(moments, fitted_at=datetime.now().astimezone()) if do_fit else None
-    if fitted is not None and fitted.model is not None:
-        saved = save_model(settings.home, seller, fitted.model, details=_fit_document(fitted))
-        click.echo(f"stored the fitted risk model in {saved}", err=True)
+    run = session.run_backtest(sources, seller=parse_seller(me), seller_text=me, settings=settings,
+                               horizon=horizon, since=_since(since_text), fit=do_fit, on_skip=warn_skipped,
+                               progress=progress, on_read=progress.done if progress is not None else None)
+    if run.saved is not None:
+        click.echo(f"stored the fitted risk model in {run.saved}", err=True)
     if output == "json":
-        document = _backtest_document(result, horizon)
-        if fitted is not None:
-            document["fit"] = _fit_document(fitted)
+        document = _backtest_document(run.result, horizon)
+        if run.fitted is not None:
+            document["fit"] = fit_details(run.fitted)
         click.echo(json.dumps(document, indent=2))
     else:
-        click.echo(_render(result, horizon, fitted))
-
-
-def _measured_document(result: Backtest) -> dict[str, Any]:
-    return {"auc": result.tystnad.auc, "precision_top10": result.tystnad.precision_top10}
+        click.echo(_render(run.result, horizon, run.fitted))
 
 
 def _backtest_document(result: Backtest, horizon: int) -> dict[str, Any]:
@@ -88,7 +69,7 @@ def _backtest_document(result: Backtest, horizon: int) -> dict[str, Any]:
         "no_reply_rate": result.no_reply_rate, "model": result.model,
         # A stored fitted model has seen (some of) these moments: its figures are not a forecast.
         "in_sample": result.model != "prior",
-        **_measured_document(result),
+        **measured_figures(result),
         "baselines": {
             "days_since_last": {"auc": result.days_since_last.auc,
                                 "precision_top10": result.days_since_last.precision_top10},
@@ -98,18 +79,6 @@ def _backtest_document(result: Backtest, horizon: int) -> dict[str, Any]:
                          "mean_predicted": round(b.mean_predicted, 4), "observed": round(b.observed, 4)}
                         for b in result.calibration],
     }
-
-
-def _fit_document(fitted: Fit) -> dict[str, Any]:
-    if fitted.model is None:
-        return {"fitted": False, "why": fitted.refused}
-    return {"fitted": True, "fitted_at": datetime.now().astimezone().isoformat(timespec="seconds"),
-            "moments": None if fitted.in_sample is None else fitted.in_sample.cut_points,
-            "in_sample": None if fitted.in_sample is None else _measured_document(fitted.in_sample),
-            "later_slice": None if fitted.later_prior is None or fitted.later_fitted is None else {
-                "cut_points": fitted.later_fitted.cut_points,
-                "prior": _measured_document(fitted.later_prior),
-                "fitted_on_earlier": _measured_document(fitted.later_fitted)}}
 
 
 def _figure(value: float | None) -> str:

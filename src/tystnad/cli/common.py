@@ -5,21 +5,19 @@ from __future__ import annotations
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import click
 
 from tystnad import session
 from tystnad.config import load_settings
 from tystnad.errors import ConfigError
-from tystnad.model import Seller, Skipped
-from tystnad.pipeline import ScanResult
-from tystnad.store import open_store
+from tystnad.model import ScanResult, Seller, Skipped
 
 RISK_HELP = (
     "risk is the probability, as of --now, that the customer does not reply within 14 days "
     "(calendar days) while you wait for them (you wrote last). It comes from the documented prior "
-    "(tystnad/risk/prior.toml) until `tystnad backtest SOURCE --me ... --fit` has fitted it on your own history; "
+    "(tystnad/understand/risk/prior.toml) until `tystnad backtest SOURCE --me ... --fit` has fitted it on "
+    "your own history; "
     "risk_drivers in --format json say which signals moved it most."
 )
 
@@ -69,7 +67,7 @@ class Progress(ProgressLine):
 
 
 def scan_and_record(sources: tuple[Path, ...], me: str, now_text: str | None,
-                    workers: int | None) -> tuple[ScanResult, dict[str, Any], str]:
+                    workers: int | None) -> tuple[ScanResult, str]:
     """Scan, attach each deal's latest recorded outcome, and record the scan in the store."""
     progress = Progress() if sys.stderr.isatty() else None
     try:
@@ -79,7 +77,7 @@ def scan_and_record(sources: tuple[Path, ...], me: str, now_text: str | None,
     finally:
         if progress is not None:
             progress.done()
-    return recorded.result, recorded.document, recorded.text
+    return recorded.result, recorded.text
 
 
 def rescan_if_asked(sources: tuple[Path, ...], me: str | None, now_text: str | None) -> None:
@@ -88,18 +86,6 @@ def rescan_if_asked(sources: tuple[Path, ...], me: str | None, now_text: str | N
         if not me:
             raise ConfigError("with SOURCE, --me is needed too (the seller's domains or addresses)")
         scan_and_record(sources, me, now_text, None)
-
-
-def latest_deal(settings_home: Path, organization: str) -> dict[str, Any]:
-    store = open_store(settings_home)
-    scan_record = store.latest_scan()
-    store.close()
-    if scan_record is None:
-        raise ConfigError("no scan recorded yet; run `tystnad scan SOURCE --me DOMAINS` first")
-    for deal in scan_record.document["deals"]:
-        if deal["organization"] == organization.lower():
-            return dict(deal)
-    raise ConfigError(f"no deal {organization!r} in the latest scan (of {scan_record.created_at:%Y-%m-%d %H:%M})")
 
 
 def warn_skipped(skipped: Skipped) -> None:

@@ -7,17 +7,18 @@ from pathlib import Path
 
 import click
 
-from tystnad.check import check_draft
+from tystnad import session
+from tystnad.act.check import check_draft
+from tystnad.act.monday import render_monday_html, render_monday_markdown, render_monday_text
+from tystnad.act.outgoing import draft_to_eml
+from tystnad.act.report import render_markdown, render_table
 from tystnad.cli.accounts import save_to_drafts
-from tystnad.cli.common import RISK_HELP, latest_deal, parse_now, rescan_if_asked, scan_and_record
+from tystnad.cli.common import RISK_HELP, parse_now, rescan_if_asked, scan_and_record
 from tystnad.config import load_settings
 from tystnad.errors import ConfigError
 from tystnad.model import RawMessage, Skipped
-from tystnad.monday import render_monday_html, render_monday_markdown, render_monday_text
-from tystnad.outgoing import draft_to_eml
 from tystnad.pipeline import read_one
-from tystnad.report import render_markdown, render_table
-from tystnad.store import OUTCOMES, open_store
+from tystnad.store import OUTCOMES
 
 
 @click.command(epilog=RISK_HELP)
@@ -31,7 +32,7 @@ def scan(sources: tuple[Path, ...], me: str, now_text: str | None, output: str,
          workers: int | None) -> None:
     """Scan SOURCES (.eml files, folders of them, mbox or mbox.gz files, Maildir folders)
     and list every customer deal with where it stands in time."""
-    result, document, text = scan_and_record(sources, me, now_text, workers)
+    result, text = scan_and_record(sources, me, now_text, workers)
     if output == "json":
         click.echo(text)
     elif output == "markdown":
@@ -57,20 +58,20 @@ def draft(deal: str, sources: tuple[Path, ...], me: str | None, now_text: str | 
     scan, or from a scan of SOURCE... --me first."""
     rescan_if_asked(sources, me, now_text)
     settings = load_settings()
-    found = latest_deal(settings.home, deal)
-    play = found.get("play") or {}
-    written = play.get("draft")
-    if not written:
-        kind, why = play.get("kind", "no play"), play.get("why", "")
-        click.echo(f"{found['organization']}: {kind} — nothing to send now. {why}")
+    found = session.latest_deal(settings.home, deal)
+    organization, play = found.deal.organization, found.play
+    written = play.draft if play is not None else None
+    if play is None or written is None:
+        kind, why = (str(play.kind), play.why) if play is not None else ("no play", "")
+        click.echo(f"{organization}: {kind} — nothing to send now. {why}")
         return
-    click.echo(f"To: {', '.join(written['to'])}\nSubject: {written['subject']}\nSend on: {play.get('send_on')}\n")
-    click.echo(written["body"])
+    click.echo(f"To: {', '.join(written.to)}\nSubject: {written.subject}\nSend on: {play.send_on}\n")
+    click.echo(written.body)
     if eml_path is not None:
         eml_path.write_bytes(draft_to_eml(written, now=datetime.now().astimezone()))
         click.echo(f"wrote {eml_path}", err=True)
     if save:
-        where = save_to_drafts(settings.home, account_name, written, found["organization"])
+        where = save_to_drafts(settings.home, account_name, written, organization)
         click.echo(f"saved in {where}", err=True)
 
 
@@ -80,11 +81,8 @@ def draft(deal: str, sources: tuple[Path, ...], me: str | None, now_text: str | 
 @click.option("--note", default="", help="What happened, in a few words.")
 def outcome(deal: str, outcome: str, note: str) -> None:
     """Record what happened with DEAL: replied, meeting, won, lost or no_reply."""
-    store = open_store(load_settings().home)
-    store.record_outcome(organization=deal.lower(), outcome=outcome, note=note,
-                         recorded_at=datetime.now().astimezone())
-    store.close()
-    click.echo(f"recorded: {deal.lower()} {outcome}")
+    recorded = session.record_outcome(load_settings().home, deal, outcome, note=note)
+    click.echo(f"recorded: {recorded.organization} {recorded.outcome}")
 
 
 @click.command()
@@ -99,13 +97,9 @@ def monday(sources: tuple[Path, ...], me: str | None, now_text: str | None, outp
     """The deals that need an honest mail this week, most urgent first, with the drafts
     (latest scan, or a scan of SOURCE... --me first)."""
     rescan_if_asked(sources, me, now_text)
-    store = open_store(load_settings().home)
-    latest = store.latest_scan()
-    store.close()
-    if latest is None:
-        raise ConfigError("no scan recorded yet; run `tystnad scan SOURCE --me DOMAINS` first")
+    latest = session.latest_scan(load_settings().home)
     render = {"text": render_monday_text, "markdown": render_monday_markdown, "html": render_monday_html}
-    text = render[output](latest.document)
+    text = render[output](latest.result)
     if out_path is None:
         click.echo(text, nl=False)
     else:
@@ -126,7 +120,7 @@ def check(draft_file: Path, organization: str | None) -> None:
         if isinstance(read, Skipped):
             raise ConfigError(f"{draft_file}: {read.reason}")
         text = read.new_text
-    deal = latest_deal(settings.home, organization) if organization else None
+    deal = session.latest_deal(settings.home, organization) if organization else None
     findings = check_draft(text, deal=deal, today=datetime.now().astimezone().date())
     for finding in findings:
         click.echo(f"{'ok ' if finding.is_ok else 'fix'}  {finding.aspect:10s} {finding.detail}")
@@ -138,13 +132,11 @@ def check(draft_file: Path, organization: str | None) -> None:
 def info() -> None:
     """Where tystnad keeps its data, and what is recorded there."""
     settings = load_settings()
-    store = open_store(settings.home)
-    latest = store.latest_scan()
-    click.echo(f"data directory: {settings.home}\nstore:          {store.path}")
-    click.echo(f"scans:          {store.scan_count()}")
-    if latest is not None:
-        click.echo(f"latest scan:    {latest.created_at:%Y-%m-%d %H:%M} of {', '.join(latest.sources)}")
-    store.close()
+    kept = session.describe_store(settings.home)
+    click.echo(f"data directory: {settings.home}\nstore:          {kept.path}")
+    click.echo(f"scans:          {kept.scans}")
+    if kept.latest_at is not None:
+        click.echo(f"latest scan:    {kept.latest_at:%Y-%m-%d %H:%M} of {', '.join(kept.latest_sources)}")
 
 
 @click.command()
@@ -158,8 +150,14 @@ def info() -> None:
 def generate(out: Path, deals: int, messages: int, seed: int, now_text: str | None,
              fmt: str) -> None:
     """Write a realistic sample mailbox of Swedish and English sales conversations to OUT."""
-    # Only this command needs the generator and its word lists.
-    from tystnad.sample import generate_mailbox
+    # Only this command needs the generator, its word lists and its own package (an extra).
+    try:
+        from tystnad_sample import generate_mailbox
+    except ModuleNotFoundError as error:
+        if error.name != "tystnad_sample":
+            raise
+        raise ConfigError("tystnad generate needs the tystnad-sample package: pip install -e ./sample "
+                          "in the tystnad checkout (make install does this)") from None
 
     made = generate_mailbox(out, deals=deals, messages=messages, seed=seed,
                             now=parse_now(now_text), fmt=fmt)

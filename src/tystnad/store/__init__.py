@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from tystnad.errors import StoreError
+from tystnad.model import Outcome
 
-__all__ = ["Store", "ScanRecord", "OutcomeRecord", "OUTCOMES", "open_store"]
+__all__ = ["Store", "ScanRecord", "OUTCOMES", "open_store"]
 
 OUTCOMES = ("replied", "meeting", "won", "lost", "no_reply")
 
@@ -28,14 +29,6 @@ class ScanRecord:
     sources: tuple[str, ...]
     seller: str
     document: dict[str, Any]
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class OutcomeRecord:
-    organization: str
-    outcome: str
-    note: str
-    recorded_at: datetime
 
 
 def _migrations() -> list[tuple[int, str]]:
@@ -95,19 +88,19 @@ class Store:
     def scan_count(self) -> int:
         return int(self._db.execute("SELECT count(*) FROM scans").fetchone()[0])
 
-    def record_outcome(self, *, organization: str, outcome: str, note: str, recorded_at: datetime) -> None:
-        if outcome not in OUTCOMES:
-            raise StoreError(f"unknown outcome {outcome!r}; use one of {', '.join(OUTCOMES)}")
+    def record_outcome(self, outcome: Outcome) -> None:
+        if outcome.outcome not in OUTCOMES:
+            raise StoreError(f"unknown outcome {outcome.outcome!r}; use one of {', '.join(OUTCOMES)}")
         with self._transaction():
             self._db.execute(
                 "INSERT INTO outcomes (organization, outcome, note, recorded_at) VALUES (?, ?, ?, ?)",
-                (organization, outcome, note, recorded_at.isoformat()))
+                (outcome.organization, outcome.outcome, outcome.note, outcome.recorded_at.isoformat()))
 
-    def latest_outcomes(self) -> dict[str, OutcomeRecord]:
+    def latest_outcomes(self) -> dict[str, Outcome]:
         rows = self._db.execute(
             "SELECT organization, outcome, note, recorded_at FROM outcomes "
             "WHERE id IN (SELECT max(id) FROM outcomes GROUP BY organization)").fetchall()
-        return {row[0]: OutcomeRecord(organization=row[0], outcome=row[1], note=row[2],
+        return {row[0]: Outcome(organization=row[0], outcome=row[1], note=row[2],
                                       recorded_at=datetime.fromisoformat(row[3])) for row in rows}
 
     def _transaction(self) -> _Transaction:

@@ -4,8 +4,7 @@ renders a template. Every page works as plain links and forms; script only adds 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime
 from functools import partial
 from importlib import resources
@@ -23,12 +22,13 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from tystnad import session
+from tystnad.accounts import list_accounts
+from tystnad.act.monday import monday_deals
+from tystnad.act.outgoing import draft_to_eml
 from tystnad.errors import TystnadError
-from tystnad.imap.accounts import list_accounts
-from tystnad.imap.drafts import save_written_draft
-from tystnad.monday import monday_deals
-from tystnad.outgoing import draft_to_eml
-from tystnad.store import OUTCOMES, OutcomeRecord, Store, open_store
+from tystnad.model import Draft, Outcome
+from tystnad.store import OUTCOMES
 from tystnad.web.i18n import languages, pick_language, words_for
 from tystnad.web.security import Guard
 from tystnad.web.state import Scanner, Snapshot
@@ -76,17 +76,8 @@ def create_app(scanner: Scanner, *, guard: Guard) -> Starlette:
     # What the last Save to Drafts of each deal said, shown on its page (never taken from the URL).
     saved_to: dict[str, str] = {}
 
-    @contextmanager
-    def store() -> Iterator[Store]:
-        opened = open_store(home)
-        try:
-            yield opened
-        finally:
-            opened.close()
-
-    def latest_outcomes() -> dict[str, OutcomeRecord]:
-        with store() as opened:
-            return opened.latest_outcomes()
+    def outcomes() -> dict[str, Outcome]:
+        return session.latest_outcomes(home)
 
     def render(request: Request, snapshot: Snapshot, template: str, status_code: int = 200,
                **values: Any) -> HTMLResponse:
@@ -105,30 +96,29 @@ def create_app(scanner: Scanner, *, guard: Guard) -> Starlette:
         page = board_page(snapshot.rows, status=params.get("status"), query=params.get("q", ""),
                           page=page_number)
         return render(request, snapshot, "board.html", page=page, statuses=STATUSES,
-                      outcomes=await run_in_threadpool(latest_outcomes), messages=snapshot.result.messages)
+                      outcomes=await run_in_threadpool(outcomes), messages=snapshot.result.messages)
 
     async def monday(request: Request) -> Response:
         snapshot = scanner.snapshot
         # Outcomes recorded since the scan count too: a deal marked won leaves the list at once.
-        live = await run_in_threadpool(latest_outcomes)
-        deals = [deal for deal in monday_deals(snapshot.document) if deal["organization"] not in live]
+        live = await run_in_threadpool(outcomes)
+        deals = [mail for mail in monday_deals(snapshot.result) if mail.organization not in live]
         return render(request, snapshot, "monday.html", deals=deals)
 
     async def render_deal(request: Request, snapshot: Snapshot, organization: str, status_code: int = 200,
-                          save_error: str | None = None, draft: dict[str, Any] | None = None) -> Response:
-        found = snapshot.by_organization.get(organization)
-        if found is None:
+                          save_error: str | None = None, draft: Draft | None = None) -> Response:
+        diagnosis = snapshot.by_organization.get(organization)
+        if diagnosis is None:
             return render(request, snapshot, "missing.html", status_code=404, organization=organization)
-        diagnosis, document = found
         settings = scanner.request.settings
-        page = deal_page(diagnosis, document, seller=scanner.request.seller, now=snapshot.result.now,
+        page = deal_page(diagnosis, seller=scanner.request.seller, now=snapshot.result.now,
                          home_country=settings.country, home_zone=settings.timezone)
-        outcome = (await run_in_threadpool(latest_outcomes)).get(organization)
+        outcome = (await run_in_threadpool(outcomes)).get(organization)
         can_save = bool(await run_in_threadpool(list_accounts, home))
         return render(request, snapshot, "deal.html", status_code=status_code, page=page, outcome=outcome,
                       outcome_kinds=OUTCOMES, can_save=can_save, save_error=save_error,
                       saved=saved_to.get(organization) if request.query_params.get("saved") else None,
-                      draft=draft or (document.get("play") or {}).get("draft"))
+                      draft=draft or (diagnosis.play.draft if diagnosis.play is not None else None))
 
     async def deal(request: Request) -> Response:
         return await render_deal(request, scanner.snapshot, _organization(request))
@@ -139,29 +129,25 @@ def create_app(scanner: Scanner, *, guard: Guard) -> Starlette:
         if kind not in OUTCOMES or organization not in scanner.snapshot.by_organization:
             return Response("unknown deal or outcome", status_code=400)
 
-        def write() -> None:
-            with store() as opened:
-                opened.record_outcome(organization=organization, outcome=kind, note="",
-                                      recorded_at=datetime.now().astimezone())
         try:
-            await run_in_threadpool(write)
+            await run_in_threadpool(session.record_outcome, home, organization, kind)
         except (sqlite3.Error, TystnadError) as error:
             return Response(f"the outcome could not be recorded ({error}); try again", status_code=503)
         return RedirectResponse(_deal_url(organization, fragment="outcome"), 303)
 
-    async def edited_draft(request: Request, snapshot: Snapshot) -> dict[str, Any] | None:
+    async def edited_draft(request: Request, snapshot: Snapshot) -> Draft | None:
         """The deal's draft with the subject and body as the seller edited them on the page."""
         found = snapshot.by_organization.get(_organization(request))
-        written = ((found[1].get("play") or {}) if found else {}).get("draft")
-        if not written:
+        written = found.play.draft if found is not None and found.play is not None else None
+        if written is None:
             return None
         form = await request.form()
-        edited = dict(written)
-        for name in ("subject", "body"):
+
+        def edited(name: str, written_text: str) -> str:
             value = form.get(name)
-            if isinstance(value, str) and value.strip():
-                edited[name] = value.replace("\r\n", "\n")
-        return edited
+            return value.replace("\r\n", "\n") if isinstance(value, str) and value.strip() else written_text
+
+        return replace(written, subject=edited("subject", written.subject), body=edited("body", written.body))
 
     async def download_draft(request: Request) -> Response:
         edited = await edited_draft(request, scanner.snapshot)
@@ -181,7 +167,7 @@ def create_app(scanner: Scanner, *, guard: Guard) -> Starlette:
         try:
             # The IMAP round trip blocks: keep it off the event loop so other pages still answer.
             saved_to[organization] = await run_in_threadpool(
-                partial(save_written_draft, home, edited, organization, account=None,
+                partial(session.save_deal_draft, home, edited, organization, account=None,
                         scanned_sources=scanner.request.sources))
         except TystnadError as error:
             # The page again, with what went wrong and the seller's edit kept.

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import pairwise
 
-from tystnad.timing import BusinessCalendar
+from tystnad.understand.timing import BusinessCalendar
 
 __all__ = ["ChartMessage", "Chart", "chart"]
 

@@ -10,11 +10,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from tystnad.accounts import sync_account
 from tystnad.config import Settings
 from tystnad.errors import TystnadError
-from tystnad.imap.sync import sync_account
-from tystnad.model import Diagnosis, Seller
-from tystnad.pipeline import ScanResult
+from tystnad.model import Diagnosis, ScanResult, Seller
 from tystnad.session import ACCOUNT_PREFIX, scan_and_record
 from tystnad.web.views import BoardRow, board_row
 
@@ -39,10 +38,9 @@ class ScanRequest:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Snapshot:
-    result: ScanResult
-    document: dict[str, Any]
+    result: ScanResult  # with each deal's outcome as recorded when the scan ran
     rows: list[BoardRow]  # most urgent first
-    by_organization: dict[str, tuple[Diagnosis, dict[str, Any]]]
+    by_organization: dict[str, Diagnosis]
     taken_at: datetime
 
 
@@ -51,13 +49,10 @@ def take_snapshot(request: ScanRequest, progress: Callable[[int], None] | None =
     recorded = scan_and_record(request.sources, seller=request.seller, seller_text=request.seller_text,
                                now=request.now or datetime.now().astimezone(), settings=request.settings,
                                progress=progress)
-    result, document = recorded.result, recorded.document
-    by_organization = {
-        diagnosis.deal.organization: (diagnosis, deal)
-        for diagnosis, deal in zip(result.diagnoses, document["deals"], strict=True)
-    }
-    return Snapshot(result=result, document=document, rows=[board_row(deal) for deal in document["deals"]],
-                    by_organization=by_organization, taken_at=datetime.now().astimezone())
+    result = recorded.result
+    return Snapshot(result=result, rows=[board_row(diagnosis) for diagnosis in result.diagnoses],
+                    by_organization={diagnosis.deal.organization: diagnosis for diagnosis in result.diagnoses},
+                    taken_at=datetime.now().astimezone())
 
 
 @dataclass(slots=True)

@@ -7,12 +7,11 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import pairwise
-from typing import Any
 
-from tystnad.addresses import country_of
-from tystnad.model import Diagnosis, Message, Seller
-from tystnad.threads import chronological
-from tystnad.timing import BusinessCalendar, calendar_for
+from tystnad.model import Diagnosis, Message, Seller, Status
+from tystnad.understand.addresses import country_of
+from tystnad.understand.threads import chronological
+from tystnad.understand.timing import BusinessCalendar, calendar_for
 from tystnad.web.chart import Chart, ChartMessage, chart
 
 __all__ = ["BoardPage", "BoardRow", "DealPage", "Segment", "board_page", "deal_page", "highlight",
@@ -22,6 +21,8 @@ STATUSES = ("your_move", "silent", "ghosted", "waiting", "paused", "closed")
 PAGE_SIZE = 100
 # A deal page shows the latest messages; a colleague thread of thousands would bury the rest.
 MAX_MESSAGES = 150
+# The statuses in which the seller waits, so the chart shows the current silence as a band.
+_WAITING = (Status.WAITING, Status.SILENT, Status.GHOSTED)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -47,16 +48,21 @@ class BoardPage:
     query: str
 
 
-def board_row(deal: dict[str, Any]) -> BoardRow:
-    reasons = deal.get("reasons") or []
-    play = deal.get("play") or {}
-    last = deal.get("last_inbound")
+def board_row(diagnosis: Diagnosis) -> BoardRow:
+    timeline, play = diagnosis.timeline, diagnosis.play
     return BoardRow(
-        organization=deal["organization"], status=deal["status"], risk=float(deal["risk"]),
-        silence=float(deal.get("silence_business_days") or 0.0),
-        top_reason=reasons[0]["reason"] if reasons else None, play=play.get("kind"),
-        last_inbound=last[:10] if last else None, contacts=tuple(deal.get("contacts") or ()),
+        organization=diagnosis.deal.organization, status=str(timeline.status), risk=timeline.risk,
+        silence=shown_silence(diagnosis),
+        top_reason=str(diagnosis.reasons[0].reason) if diagnosis.reasons else None,
+        play=str(play.kind) if play is not None else None,
+        last_inbound=timeline.last_inbound.date().isoformat() if timeline.last_inbound else None,
+        contacts=tuple(contact.email for contact in diagnosis.deal.contacts),
     )
+
+
+def shown_silence(diagnosis: Diagnosis) -> float:
+    """Business days of silence to a tenth, as the JSON contract gives them."""
+    return round(diagnosis.timeline.silence, 1)
 
 
 def _matches(row: BoardRow, needle: str) -> bool:
@@ -106,7 +112,7 @@ class MessageView:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DealPage:
-    deal: dict[str, Any]  # the contract's JSON for this deal
+    diagnosis: Diagnosis
     messages: tuple[MessageView, ...]  # newest last
     older: int  # earlier messages not shown
     anchors: dict[str, str]  # message id -> its place on the page, for shown messages
@@ -147,18 +153,20 @@ def _customer_calendar(organization: str, home_country: str, home_zone: str) -> 
     return calendar_for(country, zone)
 
 
-def deal_page(diagnosis: Diagnosis, deal: dict[str, Any], *, seller: Seller, now: datetime,
-              home_country: str, home_zone: str) -> DealPage:
+def deal_page(diagnosis: Diagnosis, *, seller: Seller, now: datetime, home_country: str,
+              home_zone: str) -> DealPage:
     calendar = _customer_calendar(diagnosis.deal.organization, home_country, home_zone)
     messages: list[Message] = sorted(
         (m for thread in diagnosis.deal.threads for m in thread.messages if m.date <= now),
         key=chronological)
     quotes: dict[str, list[tuple[str, str]]] = {}
-    for signal in deal.get("signals") or ():
-        if signal.get("message_id") and signal.get("quote"):
-            quotes.setdefault(signal["message_id"], []).append((signal["quote"], signal["kind"]))
-    for element, evidence in (deal.get("meddicc_evidence") or {}).items():
-        quotes.setdefault(evidence["message_id"], []).append((evidence["quote"], f"meddicc-{element}"))
+    for signal in diagnosis.signals:
+        if signal.evidence is not None and signal.evidence.message_id and signal.evidence.quote:
+            quotes.setdefault(signal.evidence.message_id, []).append((signal.evidence.quote, str(signal.kind)))
+    for item in diagnosis.meddicc:
+        if item.evidence is not None:
+            marked = (item.evidence.quote, f"meddicc-{item.element}")
+            quotes.setdefault(item.evidence.message_id, []).append(marked)
     anchors = {m.message_id: f"m{index}" for index, m in enumerate(messages)}
     words = {m.message_id: len(m.new_text.split()) for m in messages}
     shown = messages[-MAX_MESSAGES:]
@@ -180,9 +188,9 @@ def deal_page(diagnosis: Diagnosis, deal: dict[str, Any], *, seller: Seller, now
         for m in messages if m.is_answer
     ]
     timeline = diagnosis.timeline
-    waiting = deal["status"] in ("waiting", "silent", "ghosted") and timeline.last_outbound is not None
+    waiting = timeline.status in _WAITING and timeline.last_outbound is not None
     since = _first_unanswered(messages, seller) if waiting else None
-    return DealPage(deal=deal, messages=views, older=len(messages) - len(shown),
+    return DealPage(diagnosis=diagnosis, messages=views, older=len(messages) - len(shown),
                     anchors={view.message_id: view.anchor for view in views},
                     shown_anchors=frozenset(view.anchor for view in views),
                     chart=chart(points, now=now, calendar=calendar, waiting_since=since),

@@ -1,0 +1,59 @@
+"""Verbatim quotes: the shortest whole sentence of a message's new text that shows a point."""
+
+from __future__ import annotations
+
+import re
+from functools import cache, lru_cache
+
+from tystnad.language import languages
+
+__all__ = ["sentences", "first_sentence", "sentence_around"]
+
+# A stop ends a sentence only before white space: "daniel.shaw@x.co.uk", "2.1 Mkr", "B.V." do not.
+_SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?]+(?=[^\s.!?])[^.!?\n]*)*(?:[.!?]+|$)", re.MULTILINE)
+
+
+@cache
+def _greeting() -> re.Pattern[str]:
+    """A short sentence opening with a greeting of any language file ("Hej Anna", "Good morning all")."""
+    words = sorted({word for lang in languages() for word in lang.greetings}, key=lambda w: (-len(w), w))
+    alternatives = "|".join(re.escape(word) for word in words) or "(?!)"
+    return re.compile(rf"^(?:{alternatives})\b[^.!?\n]{{0,40}}$", re.IGNORECASE)
+
+
+# Phrases, questions, promises and the risk's features all split the same new texts: split each once.
+@lru_cache(maxsize=4096)
+def sentences(text: str) -> tuple[tuple[int, int], ...]:
+    """(start, end) of each sentence, trimmed; offsets point into `text` so quotes stay verbatim."""
+    spans = []
+    for match in _SENTENCE.finditer(text):
+        start, end = match.start(), match.end()
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            spans.append((start, end))
+    return tuple(spans)
+
+
+def first_sentence(text: str, *, limit: int = 160) -> str:
+    """The first sentence that is not a greeting ("Hej Anna,", "Hejsan!", "Hi Sam,")."""
+    for start, end in sentences(text):
+        piece = text[start:end]
+        if _greeting().match(piece.rstrip(",.!: ")) or len(piece) < 3 or _is_salutation(piece):
+            continue
+        return piece[:limit].rstrip()
+    return text.strip()[:limit].rstrip()
+
+
+def _is_salutation(piece: str) -> bool:
+    """A short line ending in a comma or exclamation mark, alone on its line: a salutation."""
+    return piece.rstrip().endswith((",", "!")) and len(piece.split()) <= 3 and "\n" not in piece.strip()
+
+
+def sentence_around(text: str, position: int, *, limit: int = 200) -> str:
+    for start, end in sentences(text):
+        if start <= position < end:
+            return text[start:end][:limit].rstrip()
+    return first_sentence(text, limit=limit)

@@ -1,0 +1,60 @@
+"""Message -> Message with its phrase hits and time expressions; and Reading, the view detectors use.
+
+Reading runs beside parse and clean in the worker processes: it is the costliest per-message
+work, and it needs nothing but the message. Time expressions resolve against the day the
+writer sent the message in their own zone ("på fredag" is the writer's Friday)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from tystnad.model import Hit, Message, Moment
+from tystnad.read.phrases import find_phrases, fold
+from tystnad.read.timewords import find_moments
+
+__all__ = ["Reading", "read"]
+
+
+def read(message: Message) -> Message:
+    """Hits and moments of the new text. The full body and quoted history are dropped here:
+    no later stage reads them, and a large mailbox must fit in memory."""
+    text = message.new_text
+    quoted_lines = message.quoted.count("\n") + 1 if message.quoted.strip() else 0
+    if not text:
+        return replace(message, body="", quoted="", quoted_lines=quoted_lines)
+    folded = fold(text)
+    return replace(message, body="", quoted="", quoted_lines=quoted_lines,
+                   phrases=tuple(find_phrases(text, folded=folded)),
+                   moments=tuple(find_moments(text, sent=message.date.date(), folded=folded)))
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """A message as the detectors see it: its new text, hits and moments."""
+
+    message: Message
+
+    @property
+    def text(self) -> str:
+        return self.message.new_text
+
+    @property
+    def hits(self) -> tuple[Hit, ...]:
+        return self.message.phrases
+
+    @property
+    def moments(self) -> tuple[Moment, ...]:
+        return self.message.moments
+
+    def found(self, family: str, *, negated: bool = False) -> list[Hit]:
+        """Hits of a family; negated ones ("budgeten är inte fryst") only when asked for."""
+        return [hit for hit in self.hits if hit.family == family and hit.negated == negated]
+
+    def sentence(self, hit: Hit) -> str:
+        return self.text[hit.sentence_start : hit.sentence_end]
+
+    def moments_in(self, hit: Hit) -> list[Moment]:
+        return [m for m in self.moments if hit.sentence_start <= m.start < hit.sentence_end]
+
+    def has(self, family: str) -> bool:
+        return any(hit.family == family and not hit.negated for hit in self.hits)

@@ -1,0 +1,114 @@
+"""MEDDICC as far as the mail shows it, judged strictly: confirmed only by the customer's own words
+(or a contact's title), weak when only the seller says it or it is partly shown, else missing."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from tystnad.language import languages
+from tystnad.model import Evidence, MeddiccElement, MeddiccItem, MeddiccState
+from tystnad.read.quotes import sentence_around
+from tystnad.read.reading import Reading
+from tystnad.understand.roles import Role, role_of
+from tystnad.understand.view import DealView
+
+__all__ = ["assess_meddicc"]
+
+# Signs that are a unit in every language; unit words are in the language files ([metrics]).
+_SIGNS = "%€£$"
+
+
+def _unit(unit: str) -> str:
+    """A unit with a star may go on ("dagar*": "dagars"); one without ends there ("kr", not "krav")."""
+    if unit.endswith("*"):
+        return re.escape(unit[:-1])
+    return re.escape(unit) + (r"\b" if unit[-1].isalnum() else "")
+
+
+@cache
+def _metric() -> re.Pattern[str]:
+    """A number tied to a situation: an amount, a share, a count of hours, people or units."""
+    units = sorted({unit.casefold() for lang in languages() for unit in lang.metric_units},
+                   key=lambda unit: (-len(unit), unit))
+    words = "".join(f"|{_unit(unit)}" for unit in units)
+    return re.compile(rf"\d[\d\s.,]*\s?(?:[{re.escape(_SIGNS)}]{words})", re.IGNORECASE)
+
+
+_FAMILIES = {
+    MeddiccElement.IDENTIFY_PAIN: "pain",
+    MeddiccElement.DECISION_CRITERIA: "criteria",
+    MeddiccElement.COMPETITION: "competition",
+    MeddiccElement.CHAMPION: "champion",
+}
+
+
+def _quote_of(reading: Reading, family: str) -> Evidence | None:
+    hits = reading.found(family)
+    if not hits:
+        return None
+    return Evidence(message_id=reading.message.message_id, quote=reading.sentence(hits[0]))
+
+
+def _metric_quote(readings: list[Reading]) -> Evidence | None:
+    for reading in readings:
+        match = _metric().search(reading.text)
+        if match:
+            return Evidence(message_id=reading.message.message_id,
+                            quote=sentence_around(reading.text, match.start()))
+    return None
+
+
+def assess_meddicc(view: DealView) -> tuple[MeddiccItem, ...]:
+    customer = view.customer_answers()
+    seller = view.seller_messages()
+    items: dict[MeddiccElement, MeddiccItem] = {}
+
+    def put(element: MeddiccElement, state: MeddiccState, evidence: Evidence | None = None) -> None:
+        items[element] = MeddiccItem(element=element, state=state, evidence=evidence)
+
+    found = _metric_quote(customer)
+    if found:
+        put(MeddiccElement.METRICS, MeddiccState.CONFIRMED, found)
+    elif _metric_quote(seller):
+        put(MeddiccElement.METRICS, MeddiccState.WEAK)
+
+    for element, family in _FAMILIES.items():
+        evidence = next((e for r in customer if (e := _quote_of(r, family)) is not None), None)
+        if evidence is not None:
+            put(element, MeddiccState.CONFIRMED, evidence)
+        elif any(r.has(family) for r in seller):
+            put(element, MeddiccState.WEAK)
+
+    # Economic buyer: a decider who wrote, or who said the decision is theirs.
+    deciders = [r for r in customer if role_of(r.message.signature)[0] is Role.DECIDER
+                or r.has("decision_power")]
+    approvals = [r for r in customer if r.has("needs_approval")]
+    if deciders:
+        reading = deciders[-1]
+        title = role_of(reading.message.signature)[1] or reading.message.sender.name
+        put(MeddiccElement.ECONOMIC_BUYER, MeddiccState.CONFIRMED,
+            Evidence(message_id=reading.message.message_id, quote=title))
+    elif approvals:
+        put(MeddiccElement.ECONOMIC_BUYER, MeddiccState.WEAK)
+
+    # Decision process: approvals or steps named by the customer, with a time to them.
+    for reading in approvals:
+        for hit in reading.found("needs_approval"):
+            if reading.moments_in(hit):
+                put(MeddiccElement.DECISION_PROCESS, MeddiccState.CONFIRMED,
+                    Evidence(message_id=reading.message.message_id, quote=reading.sentence(hit)))
+                break
+    if MeddiccElement.DECISION_PROCESS not in items and approvals:
+        put(MeddiccElement.DECISION_PROCESS, MeddiccState.WEAK)
+
+    # A champion also shows by deeds: bringing colleagues into the conversation.
+    if MeddiccElement.CHAMPION not in items or items[MeddiccElement.CHAMPION].state is not MeddiccState.CONFIRMED:
+        for reading in customer:
+            others = {a.email for a in reading.message.recipients if view.is_customer_address(a)}
+            if others - {reading.message.sender.email}:
+                put(MeddiccElement.CHAMPION, MeddiccState.WEAK)
+                break
+
+    return tuple(items.get(element, MeddiccItem(element=element, state=MeddiccState.MISSING))
+                 for element in MeddiccElement)

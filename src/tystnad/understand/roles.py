@@ -1,0 +1,41 @@
+"""Who a customer contact is in their organisation, from titles in their signature and text."""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from functools import cache
+
+from tystnad.language import languages
+from tystnad.read.phrases import fold
+
+__all__ = ["Role", "role_of"]
+
+
+class Role(StrEnum):
+    DECIDER = "decider"  # owns a budget or a decision
+    EVALUATOR = "evaluator"  # evaluates and recommends
+    UNKNOWN = "unknown"
+
+
+@cache
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    def pattern(titles: set[str]) -> re.Pattern[str]:
+        words = "|".join(re.escape(fold(t)) for t in sorted(titles, key=len, reverse=True)) or "(?!)"
+        return re.compile(rf"(?<![\w-])(?:{words})(?![\w-])")
+
+    return (pattern({t for lang in languages() for t in lang.deciders}),
+            pattern({t for lang in languages() for t in lang.evaluators}))
+
+
+def role_of(signature: str) -> tuple[Role, str]:
+    """The role a signature shows, and the title as written ("Ekonomichef", "Head of Ops")."""
+    deciders, evaluators = _patterns()
+    for line in signature.splitlines()[:8]:
+        folded = fold(line)
+        # "Hoofd Bedrijfsvoering / Head of Operations": any part may carry the title.
+        if deciders.search(folded):
+            return Role.DECIDER, line.strip()
+        if evaluators.search(folded):
+            return Role.EVALUATOR, line.strip()
+    return Role.UNKNOWN, ""

@@ -1,0 +1,220 @@
+"""Signals from what the customer wrote: deferrals and promises, concerns, agreed steps, engagement."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from tystnad.model import Evidence, Hit, Signal, SignalKind
+from tystnad.read.quotes import sentences
+from tystnad.read.reading import Reading
+from tystnad.understand.view import DealView
+
+__all__ = [
+    "Commitment", "commitments", "detect_deferrals", "detect_concerns", "detect_next_step",
+    "detect_engaged", "closing_words",
+]
+
+# A named later moment this far beyond the message is a pause, not a short wait.
+PAUSE_MIN_DAYS = 14
+# Rules that are deferrals in themselves ("efter sommaren"), without a deferral verb beside them.
+_DEFERRING_RULES = frozenset({"after_summer", "autumn", "after_new_year", "after_easter",
+                              "after_winter_break", "relative", "next_month"})
+_DEFERRAL_FAMILIES = ("vague_deferral", "promise_verbs", "event_deferral", "next_step", "contact_later")
+# A number the customer gives: where a run of digits starts (the "30" of "10:30" is no number of its
+# own). Only whether there is one counts, so what follows it, a unit or none, does not matter.
+_NUMBER = re.compile(r"(?<![\d:/.-])\d")
+
+
+def _evidence(reading: Reading, hit: Hit) -> Evidence:
+    return Evidence(message_id=reading.message.message_id, quote=reading.sentence(hit))
+
+
+@dataclass(frozen=True, slots=True)
+class Commitment:
+    """A time the customer named: a promise to answer by a day, or a pause until a period."""
+
+    reading: Reading
+    hit: Hit
+    day: date
+    is_pause: bool
+
+
+def commitments(view: DealView) -> list[Commitment]:
+    """Promises and pauses in the customer's latest answer, and in the seller's mail after it
+    that confirms a pause ("Då hör jag av mig i augusti")."""
+    answers = view.customer_answers()
+    if not answers:
+        return []
+    latest = answers[-1]
+    found: list[Commitment] = []
+    # The seller's reply right after confirms a pause ("Då hör jag av mig 4 maj") only when the
+    # customer's answer deferred; a later offer of a pause is the seller's idea, not an agreement.
+    customer_deferred = bool(latest.moments) or any(
+        latest.has(family) for family in ("vague_deferral", "event_deferral", "promise_verbs", "contact_later"))
+    after = [r for r in view.after_last_answer() if r.message.is_answer]
+    followers = after[:1] if customer_deferred else []
+    for reading in [latest, *followers]:
+        is_customer = view.is_customer(reading.message)
+        sent = view.local_day(reading.message)
+        for hit in reading.hits:
+            if hit.family not in _DEFERRAL_FAMILIES or hit.negated:
+                continue
+            for moment in reading.moments_in(hit):
+                if moment.day < sent:
+                    continue
+                is_pause = moment.day - sent >= timedelta(days=PAUSE_MIN_DAYS)
+                if not is_customer and not is_pause:
+                    continue  # the seller's own dates are not the customer's promise
+                found.append(Commitment(reading=reading, hit=hit, day=moment.day, is_pause=is_pause))
+        for moment in reading.moments:
+            is_deferring = moment.rule in _DEFERRING_RULES and moment.day - sent >= timedelta(days=PAUSE_MIN_DAYS)
+            if not is_deferring or any(c.reading is reading and c.day == moment.day for c in found):
+                continue
+            sentence = _sentence_hit(reading, moment.start)
+            if sentence is not None:
+                found.append(Commitment(reading=reading, hit=sentence, day=moment.day, is_pause=True))
+    return found
+
+
+def _sentence_hit(reading: Reading, position: int) -> Hit | None:
+    for start, end in sentences(reading.text):
+        if start <= position < end:
+            return Hit(family="moment", start=position, end=position, sentence_start=start,
+                       sentence_end=end, negated=False)
+    return None
+
+
+def detect_deferrals(view: DealView) -> list[Signal]:
+    found: dict[SignalKind, Signal] = {}
+    answers = view.customer_answers()
+    for reading in answers:
+        for hit in reading.hits:
+            if hit.negated:
+                continue
+            dated = [m for m in reading.moments_in(hit) if not m.is_vague_period]
+            events = [h for h in reading.hits if h.family == "event_deferral" and not h.negated
+                      and h.sentence_start == hit.sentence_start]
+            if hit.family == "event_deferral":
+                found[SignalKind.EVENT_DEFERRAL] = Signal(
+                    kind=SignalKind.EVENT_DEFERRAL, evidence=_evidence(reading, hit),
+                    detail="deferred to an event with no date")
+            elif hit.family == "vague_deferral" and not dated and not events and not reading.moments_in(hit):
+                found[SignalKind.VAGUE_DEFERRAL] = Signal(
+                    kind=SignalKind.VAGUE_DEFERRAL, evidence=_evidence(reading, hit),
+                    detail="no time given")
+    for commitment in commitments(view):
+        if commitment.is_pause or not view.is_customer(commitment.reading.message):
+            continue
+        if commitment.day < view.today and commitment.reading is answers[-1]:
+            found[SignalKind.BROKEN_PROMISE] = Signal(
+                kind=SignalKind.BROKEN_PROMISE, evidence=_evidence(commitment.reading, commitment.hit),
+                detail=f"promised by {commitment.day.isoformat()}; nothing since")
+    return list(found.values())
+
+
+_CONCERNS = {
+    "needs_approval": SignalKind.NEEDS_APPROVAL,
+    "budget_pressure": SignalKind.BUDGET_PRESSURE,
+    "hesitation": SignalKind.HESITATION,
+    "internal_change": SignalKind.INTERNAL_CHANGE,
+}
+_CONCERN_DETAIL = {
+    SignalKind.NEEDS_APPROVAL: "someone else must approve",
+    SignalKind.BUDGET_PRESSURE: "money is tight or frozen",
+    SignalKind.HESITATION: "unsure it is the right decision",
+    SignalKind.INTERNAL_CHANGE: "something changed inside the customer's organisation",
+}
+
+
+def detect_concerns(view: DealView) -> list[Signal]:
+    """The latest customer words showing each concern; an auto-reply that says a contact has
+    left counts for internal change, since it is the organisation speaking."""
+    found: dict[SignalKind, Signal] = {}
+    for reading in view.readings:
+        message = reading.message
+        if not view.is_customer(message) or message.is_bounce:
+            continue
+        for hit in reading.hits:
+            kind = _CONCERNS.get(hit.family)
+            if kind is None or hit.negated:
+                continue
+            if not message.is_answer and kind is not SignalKind.INTERNAL_CHANGE:
+                continue
+            found[kind] = Signal(kind=kind, evidence=_evidence(reading, hit), detail=_CONCERN_DETAIL[kind])
+    return list(found.values())
+
+
+def detect_next_step(view: DealView) -> list[Signal]:
+    """A concrete step with a time, proposed or confirmed by the customer, not yet behind us
+    by more than the customer's usual pace."""
+    recent = list(view.readings[-3:])
+    for index, reading in enumerate(recent):
+        if not view.is_customer(reading.message) or not reading.message.is_answer:
+            continue
+        sent = view.local_day(reading.message)
+        for hit in reading.found("next_step"):
+            moments = reading.moments_in(hit) or list(reading.moments)
+            earlier = recent[index - 1] if index > 0 else None
+            if not moments and earlier is not None and not view.is_customer(earlier.message):
+                moments = list(earlier.moments)  # "Passar bra!" to the seller's proposed time
+            if any(m.day >= sent for m in moments):
+                return [Signal(kind=SignalKind.NEXT_STEP_AGREED, evidence=_evidence(reading, hit),
+                               detail="a next step with a time")]
+    for commitment in commitments(view):
+        if commitment.is_pause and commitment.day > view.today:
+            return [Signal(kind=SignalKind.NEXT_STEP_AGREED,
+                           evidence=_evidence(commitment.reading, commitment.hit),
+                           detail=f"agreed to pick up again from {commitment.day.isoformat()}")]
+    return []
+
+
+def detect_engaged(view: DealView) -> list[Signal]:
+    """The customer asks, brings colleagues or gives numbers, in their latest answers."""
+    answers = view.customer_answers()[-2:]
+    if not answers or view.timeline.status.value in ("silent", "ghosted"):
+        return []
+    cues: list[tuple[str, Reading, Hit | None]] = []
+    known = {c.email for c in view.deal.contacts[:1]}
+    for reading in answers:
+        text = reading.text
+        for start, end in _question_spans(text):
+            if not any(h.family == "courtesy" and start <= h.start < end for h in reading.hits):
+                cues.append(("asks", reading, Hit(family="q", start=start, end=end, sentence_start=start,
+                                                   sentence_end=end, negated=False)))
+                break
+        if _NUMBER.search(text):
+            cues.append(("numbers", reading, None))
+        colleagues = {a.email for a in reading.message.recipients if view.is_customer_address(a)}
+        if colleagues - known - {reading.message.sender.email}:
+            cues.append(("colleagues", reading, None))
+        if reading.has("engaged"):
+            cues.append(("words", reading, reading.found("engaged")[0]))
+        if reading.moments and any(reading.has(f) for f in ("contact_later", "next_step", "promise_verbs")):
+            cues.append(("commits", reading, None))
+    kinds = {cue for cue, _, _ in cues}
+    if len(kinds) < 2:
+        return []
+    reading, hit = next(((r, h) for _, r, h in cues if h is not None), (answers[-1], None))
+    quote = reading.sentence(hit) if hit is not None else reading.text.split("\n")[0]
+    return [Signal(kind=SignalKind.ENGAGED,
+                   evidence=Evidence(message_id=reading.message.message_id, quote=quote.strip()),
+                   detail="customer " + ", ".join(sorted(kinds)))]
+
+
+def _question_spans(text: str) -> list[tuple[int, int]]:
+    return [(start, end) for start, end in sentences(text) if text[start:end].rstrip().endswith("?")]
+
+
+def closing_words(view: DealView) -> tuple[str, Reading, Hit] | None:
+    """The customer's latest answer says no or yes for good: ("lost"|"won", reading, hit)."""
+    answers = view.customer_answers()
+    if not answers:
+        return None
+    latest = answers[-1]
+    for family, outcome in (("closed_lost", "lost"), ("closed_won", "won")):
+        hits = latest.found(family)
+        if hits:
+            return outcome, latest, hits[0]
+    return None

@@ -1,0 +1,248 @@
+"""Iterable[Message] -> threads (JWZ by References/In-Reply-To, then subject) -> deals by organisation."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from datetime import timedelta
+from functools import cache
+
+from tystnad.language import languages
+from tystnad.model import Address, Deal, Message, Seller, Thread
+from tystnad.understand.addresses import organization_of
+
+__all__ = ["build_threads", "group_deals", "grow_deals", "normalize_subject", "chronological"]
+
+# A fresh mail with the same subject joins an earlier thread only this soon after it.
+SUBJECT_MERGE_WINDOW = timedelta(days=120)
+
+
+@cache
+def _prefix_pattern() -> re.Pattern[str]:
+    words = {
+        prefix
+        for lang in languages()
+        for prefix in (*lang.reply_prefixes, *lang.forward_prefixes, *lang.auto_reply_subjects)
+    }
+    alternatives = "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
+    # "SV: Re[2]: FW: [EXT] Offert", "Automatiskt svar: SV: Offert"
+    return re.compile(
+        rf"^(?:\s*(?:(?:{alternatives}|tr|rif|ref)\s*(?:\[\d+\]|\(\d+\))?\s*[:：]|\[[^\]]{{1,20}}\])\s*)+",
+        re.IGNORECASE,
+    )
+
+
+def normalize_subject(subject: str) -> str:
+    stripped = _prefix_pattern().sub("", subject)
+    return " ".join(stripped.split()).casefold()
+
+
+class _Container:
+    __slots__ = ("message_id", "message", "parent", "children")
+
+    def __init__(self, message_id: str) -> None:
+        self.message_id = message_id
+        self.message: Message | None = None
+        self.parent: _Container | None = None
+        self.children: list[_Container] = []
+
+    def is_ancestor_of(self, other: _Container) -> bool:
+        node: _Container | None = other
+        while node is not None:
+            if node is self:
+                return True
+            node = node.parent
+        return False
+
+
+def _link(parent: _Container, child: _Container) -> None:
+    if child.parent is not None or parent is child or child.is_ancestor_of(parent):
+        return
+    child.parent = parent
+    parent.children.append(child)
+
+
+def build_threads(messages: Iterable[Message], *, seller: Seller) -> list[Thread]:
+    """Every message lands in exactly one thread, whatever the input order."""
+    table: dict[str, _Container] = {}
+
+    def container(message_id: str) -> _Container:
+        found = table.get(message_id)
+        if found is None:
+            found = table[message_id] = _Container(message_id)
+        return found
+
+    for message in sorted(messages, key=chronological):
+        own = container(message.message_id)
+        if own.message is not None:
+            continue  # the same message twice (Inbox and Sent): counted once
+        own.message = message
+        chain = list(message.references)
+        if message.in_reply_to and (not chain or chain[-1] != message.in_reply_to):
+            chain.append(message.in_reply_to)
+        chain = [ref for ref in chain if ref != message.message_id]
+        for parent_id, child_id in zip(chain, chain[1:], strict=False):
+            _link(container(parent_id), container(child_id))
+        if chain:
+            _link(container(chain[-1]), own)
+
+    trees: list[tuple[str, list[Message]]] = []
+    for node in table.values():
+        if node.parent is None:
+            found = _collect(node)
+            if found:
+                trees.append((node.message_id, found))
+    return _merge_by_subject(trees, seller=seller)
+
+
+def _collect(root: _Container) -> list[Message]:
+    found: list[Message] = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.message is not None:
+            found.append(node.message)
+        stack.extend(node.children)
+    return sorted(found, key=chronological)
+
+
+def chronological(message: Message) -> tuple[float, str]:
+    # A float sorts far faster than an aware datetime, which asks its zone on every comparison.
+    return message.date.timestamp(), message.message_id
+
+
+def _counterparts(messages: list[Message], seller: Seller) -> frozenset[str]:
+    people: set[str] = set()
+    for message in messages:
+        for address in (message.sender, *message.recipients):
+            if not seller.owns(address):
+                people.add(organization_of(address))
+    return frozenset(people)
+
+
+def _merge_by_subject(trees: list[tuple[str, list[Message]]], *, seller: Seller) -> list[Thread]:
+    """Join trees a client broke apart: same normalised subject, same customer organisation,
+    close in time. Clients that drop In-Reply-To, and customers who start a fresh mail."""
+    trees.sort(key=lambda tree: (tree[1][0].date.timestamp(), tree[0]))
+    open_by_subject: dict[str, list[tuple[str, list[Message], frozenset[str]]]] = defaultdict(list)
+    merged: list[tuple[str, list[Message]]] = []
+    for root_id, found in trees:
+        key = normalize_subject(found[0].subject)
+        orgs = _counterparts(found, seller)
+        target = None
+        if key:
+            for candidate in reversed(open_by_subject[key]):
+                _, messages, candidate_orgs = candidate
+                if orgs & candidate_orgs and found[0].date - messages[-1].date <= SUBJECT_MERGE_WINDOW:
+                    target = candidate
+                    break
+        if target is not None:
+            target[1].extend(found)
+            target[1].sort(key=chronological)
+            continue
+        entry = (root_id, found, orgs)
+        open_by_subject[key].append(entry)
+        merged.append((root_id, found))
+    return [
+        Thread(id=root_id, subject=_display_subject(found), messages=tuple(found))
+        for root_id, found in merged
+    ]
+
+
+def _display_subject(messages: list[Message]) -> str:
+    first = messages[0].subject
+    return _prefix_pattern().sub("", first).strip() or first
+
+
+def group_deals(threads: Iterable[Thread], *, seller: Seller) -> list[Deal]:
+    """One deal per customer organisation; threads among the seller's own people are not deals."""
+    by_org: dict[str, list[Thread]] = defaultdict(list)
+    for thread in threads:
+        org = _thread_organization(thread, seller)
+        if org is not None:
+            by_org[org].append(thread)
+    deals = []
+    for org, grouped in by_org.items():
+        contacts: Counter[str] = Counter()
+        names: dict[str, Address] = {}
+        for thread in grouped:
+            for message in thread.messages:
+                for address in (message.sender, *message.recipients):
+                    if not seller.owns(address) and organization_of(address) == org:
+                        contacts[address.email] += 1
+                        if address.name or address.email not in names:
+                            names[address.email] = address
+        ordered = tuple(names[email] for email, _ in contacts.most_common())
+        grouped.sort(key=lambda t: (t.messages[-1].date.timestamp(), t.id), reverse=True)
+        deals.append(Deal(organization=org, contacts=ordered, threads=tuple(grouped)))
+    return deals
+
+
+def _thread_organization(thread: Thread, seller: Seller) -> str | None:
+    """The organisation that writes to the seller most, else the one the seller writes to."""
+    senders: Counter[str] = Counter()
+    recipients: Counter[str] = Counter()
+    for message in thread.messages:
+        if message.is_bounce:
+            continue  # a mail server's report names the server, not the customer
+        if not seller.owns(message.sender):
+            senders[organization_of(message.sender)] += 1
+        else:
+            for address in message.to or message.cc:
+                if not seller.owns(address):
+                    recipients[organization_of(address)] += 1
+    if senders:
+        return senders.most_common(1)[0][0]
+    if recipients:
+        return recipients.most_common(1)[0][0]
+    return None
+
+
+def _outside_party(message: Message, seller: Seller) -> str | None:
+    """The customer organisation one message is with: its sender's, or whom the seller wrote to."""
+    if message.is_bounce:
+        return None
+    if not seller.owns(message.sender):
+        return organization_of(message.sender)
+    for address in message.to or message.cc:
+        if not seller.owns(address):
+            return organization_of(address)
+    return None
+
+
+def grow_deals(messages: Iterable[Message], *, seller: Seller) -> list[Deal]:
+    """Threads and deals as they stood when each message arrived, for replaying history without
+    hindsight: a message joins only a thread that came before it (by its references, else by subject
+    within SUBJECT_MERGE_WINDOW of that thread's latest message), and a thread's customer is the
+    first outside party it had. build_threads, which sees the whole mailbox at once, may let a later
+    message decide an earlier one's thread or customer; a scan has no later mail, a backtest does."""
+    thread_of: dict[str, int] = {}
+    threads: list[list[Message]] = []
+    customers: list[str | None] = []
+    by_subject: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for message in sorted(messages, key=chronological):
+        organization = _outside_party(message, seller)
+        key = normalize_subject(message.subject)
+        target = next((thread_of[ref] for ref in (message.in_reply_to, *reversed(message.references))
+                       if ref and ref in thread_of), None)
+        if target is None and key and organization is not None:
+            target = next((candidate for candidate in reversed(by_subject[(key, organization)])
+                           if message.date - threads[candidate][-1].date <= SUBJECT_MERGE_WINDOW), None)
+        if target is None:
+            target = len(threads)
+            threads.append([])
+            customers.append(None)
+        if customers[target] is None and organization is not None:
+            customers[target] = organization
+            if key:
+                by_subject[(key, organization)].append(target)
+        threads[target].append(message)
+        thread_of.setdefault(message.message_id, target)
+    by_org: dict[str, list[Thread]] = defaultdict(list)
+    for found, organization in zip(threads, customers, strict=True):
+        if organization is not None:
+            by_org[organization].append(
+                Thread(id=found[0].message_id, subject=_display_subject(found), messages=tuple(found)))
+    return [Deal(organization=org, contacts=(), threads=tuple(grouped)) for org, grouped in by_org.items()]
+

@@ -1,0 +1,56 @@
+"""Drafts: in the customer's language, in the thread, short, with nothing the mail does not say."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+CASES = Path(__file__).parents[1] / "corpus"
+
+
+@pytest.fixture(scope="module")
+def deals() -> list[dict[str, object]]:
+    labels = json.loads((CASES / "labels.json").read_text(encoding="utf-8"))
+    done = subprocess.run(
+        [sys.executable, "-m", "tystnad", "scan", *[str(CASES / "mail" / c["id"]) for c in labels],
+         "--me", "saljare.se,vendorly.io", "--now", labels[0]["now"], "--format", "json"],
+        capture_output=True, text=True, timeout=600, check=True)
+    found: list[dict[str, object]] = json.loads(done.stdout)["deals"]
+    return found
+
+
+def test_drafts_speak_the_customers_language_in_the_thread(deals: list[dict]) -> None:  # type: ignore[type-arg]
+    drafted = [d for d in deals if d["play"] and d["play"]["draft"]]
+    assert len(drafted) > 20
+    for deal in drafted:
+        draft = deal["play"]["draft"]
+        assert draft["language"] == deal["language"]
+        prefix = "SV: " if deal["language"] == "sv" else "Re: "
+        assert draft["subject"].startswith(prefix)
+        assert draft["subject"][len(prefix):] in {t["subject"] for t in deal["threads"]}
+        assert draft["to"] and all(a in deal["contacts"] for a in draft["to"])
+        words = len(re.findall(r"\w+", draft["body"]))
+        assert 15 < words < 120, draft["body"]
+        assert "{" not in draft["body"] and "}" not in draft["body"]
+
+
+def test_quoted_customer_words_are_theirs(deals: list[dict]) -> None:  # type: ignore[type-arg]
+    for deal in deals:
+        draft = (deal["play"] or {}).get("draft")
+        if not draft:
+            continue
+        quoted = re.findall(r"[”“]([^”“]+)[”“]", draft["body"])
+        evidence = " ".join(e for r in deal["reasons"] for e in r["evidence"])
+        for words in quoted:
+            assert words in evidence
+
+
+def test_waiting_and_closed_deals_send_nothing(deals: list[dict]) -> None:  # type: ignore[type-arg]
+    for deal in deals:
+        if deal["status"] in ("waiting", "paused", "closed"):
+            assert deal["play"]["draft"] is None

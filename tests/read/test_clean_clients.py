@@ -1,0 +1,133 @@
+"""Reading mail exactly as real clients write it.
+
+Every file in tests/data/clients/ is one message as a named client sends it (Outlook in
+several UIs and ages, Gmail, Apple Mail, iPhone, Thunderbird, mutt, eM Client, Samsung
+Email, webmails, auto-replies and bounces), with its expected reading in expected.json:
+
+    client, language        what the file is (for the reader of a failure)
+    subject                 the decoded Subject header, exact
+    sender                  the From address, lower-cased
+    date                    ISO 8601 instant of the Date header, or of the newest Received
+                            header when Date is missing or unusable
+    new_text_contains       whole lines or sentences that must be in the new text
+    new_text_excludes       quoted history, signature and phone-footer text that must not
+    new_text_lines          lines that must each stand as a line of their own in the new
+                            text (paragraphs, list items, <br> breaks); a leading list
+                            bullet is ignored
+    signature_contains      strings that must be in the signature
+    is_auto_reply           bool, or null when not asserted (bounces)
+    is_bounce               bool
+    return_date             "YYYY-MM-DD" or null
+    has_message_id          false when the file carries no Message-ID header
+    must_report_defect      true when the message must carry a defect (missing or
+                            broken Date, missing Message-ID)
+
+Text is compared with runs of whitespace (including no-break spaces) collapsed to one
+space, so line wrapping by the client does not matter.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+DATA = Path(__file__).parents[1] / "data" / "clients"
+EXPECTED: dict[str, dict[str, Any]] = json.loads(
+    (DATA / "expected.json").read_text(encoding="utf-8")
+)
+NAMES = sorted(EXPECTED)
+
+
+def _collapse(text: str) -> str:
+    return " ".join(text.split())
+
+
+_BULLET = re.compile(r"^(?:[-*•·◦▪]|\d+[.)])\s+")
+
+
+def _as_line(text: str) -> str:
+    return _BULLET.sub("", _collapse(text))
+
+
+def _read(name: str) -> Any:
+    # Imported here, not at module level, so that a missing or broken implementation
+    # fails these tests one by one instead of stopping the whole test collection.
+    from tystnad.model import RawMessage
+    from tystnad.read.clean import clean
+    from tystnad.read.parse import parse
+
+    path = DATA / name
+    return clean(parse(RawMessage(data=path.read_bytes(), origin=str(path))))
+
+
+def test_corpus_is_complete() -> None:
+    on_disk = {p.name for p in DATA.glob("*.eml")}
+    assert on_disk == set(EXPECTED), "every .eml needs an entry in expected.json and back"
+    assert len(on_disk) >= 40
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_headers(name: str) -> None:
+    exp = EXPECTED[name]
+    m = _read(name)
+    assert m.subject == exp["subject"]
+    assert m.sender.email == exp["sender"]
+    assert m.date.tzinfo is not None and m.date.utcoffset() is not None
+    assert m.date == datetime.fromisoformat(exp["date"])
+    assert isinstance(m.message_id, str) and m.message_id.strip()
+    if not exp["has_message_id"]:
+        assert m.defects, "a synthesised Message-ID must be reported as a defect"
+    if exp["must_report_defect"]:
+        assert m.defects
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_new_text(name: str) -> None:
+    exp = EXPECTED[name]
+    m = _read(name)
+    new = _collapse(m.new_text)
+    for want in exp["new_text_contains"]:
+        assert _collapse(want) in new, f"missing from new text: {want!r}\n---\n{m.new_text}"
+    for unwanted in exp["new_text_excludes"]:
+        assert _collapse(unwanted) not in new, (
+            f"should not be new text: {unwanted!r}\n---\n{m.new_text}"
+        )
+    lines = {_as_line(line) for line in m.new_text.splitlines()}
+    for want in exp["new_text_lines"]:
+        assert _as_line(want) in lines, f"not a line of its own: {want!r}\n---\n{m.new_text}"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_signature(name: str) -> None:
+    exp = EXPECTED[name]
+    m = _read(name)
+    signature = _collapse(m.signature)
+    for want in exp["signature_contains"]:
+        assert _collapse(want) in signature, f"missing from signature: {want!r}\n---\n{m.signature}"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_auto_reply_bounce_and_return_date(name: str) -> None:
+    exp = EXPECTED[name]
+    m = _read(name)
+    assert m.is_bounce is exp["is_bounce"]
+    if exp["is_auto_reply"] is not None:
+        assert m.is_auto_reply is exp["is_auto_reply"]
+    want = date.fromisoformat(exp["return_date"]) if exp["return_date"] else None
+    assert m.return_date == want
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_clean_is_idempotent(name: str) -> None:
+    from tystnad.model import RawMessage
+    from tystnad.read.clean import clean
+    from tystnad.read.parse import parse
+
+    path = DATA / name
+    once = clean(parse(RawMessage(data=path.read_bytes(), origin=str(path))))
+    assert clean(once) == once

@@ -1,0 +1,111 @@
+"""parse(): headers, charsets and bodies decoded the way the writer meant them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from factories import eml
+from tystnad.model import RawMessage
+from tystnad.read.parse import UnreadableMessage, decode_bytes, parse
+
+
+def _parse(data: bytes):  # type: ignore[no-untyped-def]
+    return parse(RawMessage(data=data, origin="test.eml"))
+
+
+def test_latin1_label_on_windows_1252_bytes_gives_real_punctuation() -> None:
+    assert decode_bytes(b"Pris \x80 12\x96 15 \x92ok\x92", "iso-8859-1") == "Pris € 12– 15 ’ok’"
+
+
+def test_utf8_bytes_under_a_latin1_label_are_read_as_utf8() -> None:
+    assert decode_bytes("Vänliga hälsningar".encode(), "iso-8859-1") == "Vänliga hälsningar"
+
+
+def test_unknown_label_falls_back_instead_of_failing() -> None:
+    assert decode_bytes("Återkommer på fredag".encode(), "x-unknown") == "Återkommer på fredag"
+    assert decode_bytes("Återkommer".encode("cp1252"), "x-unknown") == "Återkommer"
+
+
+def test_rfc2047_subject_and_display_name() -> None:
+    data = eml(sender="=?iso-8859-1?Q?=C5sa_L=F6fgren?= <asa@kvarnbyn.se>",
+               subject="=?utf-8?q?Offert_f=C3=B6r?= =?utf-8?b?IGxhZ2VyZXQ=?=")
+    message = _parse(data)
+    assert message.sender.name == "Åsa Löfgren"
+    assert message.subject == "Offert för lageret"
+
+
+def test_missing_date_falls_back_to_received() -> None:
+    data = eml(date=None, headers={
+        "Received": "from mx.kvarnbyn.se by mx.saljare.se; Tue, 3 Mar 2026 10:15:00 +0100"})
+    message = _parse(data)
+    assert message.date == datetime(2026, 3, 3, 9, 15, tzinfo=UTC)
+    assert any("Received" in defect for defect in message.defects)
+
+
+def test_no_date_at_all_is_unreadable_with_a_reason() -> None:
+    with pytest.raises(UnreadableMessage, match="Date"):
+        _parse(eml(date=None))
+
+
+def test_missing_sender_is_unreadable() -> None:
+    with pytest.raises(UnreadableMessage, match="sender"):
+        _parse(eml(sender=""))
+
+
+def test_missing_message_id_gets_a_stable_synthetic_one() -> None:
+    first = _parse(eml(message_id=None))
+    second = _parse(eml(message_id=None))
+    assert first.message_id == second.message_id
+    assert first.message_id.endswith("@tystnad.invalid>")
+    assert "missing Message-ID" in first.defects
+
+
+def test_html_only_body_keeps_paragraphs_and_list_items_apart() -> None:
+    html = ("<html><body><p>Hej Erik,</p><p>Vi vill g&auml;rna g&aring; vidare med:</p>"
+            "<ul><li>pilot i Eskilstuna</li><li>utbildning</li></ul>"
+            "<blockquote>gammal text</blockquote><script>alert(1)</script></body></html>")
+    data = eml(body="x").replace(b"text/plain", b"text/html").split(b"\r\n\r\n")[0]
+    data += b"\r\n\r\n" + html.encode()
+    text = _parse(data).body
+    lines = text.splitlines()
+    assert "Hej Erik," in lines and "Vi vill gärna gå vidare med:" in lines
+    assert "- pilot i Eskilstuna" in lines and "- utbildning" in lines
+    assert "> gammal text" in lines
+    assert "alert" not in text
+
+
+def test_multipart_alternative_prefers_the_plain_part_and_lists_attachments() -> None:
+    data = (
+        b"From: Anna <anna@kvarnbyn.se>\r\nTo: erik@saljare.se\r\nSubject: Offert\r\n"
+        b"Date: Mon, 2 Mar 2026 09:30:00 +0100\r\nMessage-ID: <m1@x>\r\nMIME-Version: 1.0\r\n"
+        b'Content-Type: multipart/mixed; boundary="outer"\r\n\r\n'
+        b'--outer\r\nContent-Type: multipart/alternative; boundary="inner"\r\n\r\n'
+        b"--inner\r\nContent-Type: text/plain; charset=utf-8\r\n"
+        b"Content-Transfer-Encoding: quoted-printable\r\n\r\nTack f=C3=B6r offerten.\r\n"
+        b"--inner\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>HTML</p>\r\n--inner--\r\n"
+        b"--outer\r\nContent-Type: application/pdf; name=\"Offert_2026.pdf\"\r\n"
+        b"Content-Disposition: attachment; filename=\"Offert_2026.pdf\"\r\n"
+        b"Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n--outer--\r\n"
+    )
+    message = _parse(data)
+    assert message.body.strip() == "Tack för offerten."
+    assert message.attachments == ("Offert_2026.pdf",)
+
+
+def test_unclosed_multipart_still_gives_its_text() -> None:
+    data = (
+        b"From: anna@kvarnbyn.se\r\nDate: Mon, 2 Mar 2026 09:30:00 +0100\r\nSubject: x\r\n"
+        b'Content-Type: multipart/alternative; boundary="b"\r\n\r\n--b\r\n'
+        b"Content-Type: text/plain\r\n\r\nVi h\xf6rs n\xe4sta vecka.\r\n"
+    )
+    message = _parse(data)
+    assert "Vi hörs nästa vecka." in message.body
+    assert message.defects  # the missing close is recorded, not fatal
+
+
+def test_dsn_from_mailer_daemon_is_a_bounce() -> None:
+    message = _parse(eml(sender="Mail Delivery System <MAILER-DAEMON@mx.kvarnbyn.se>",
+                         subject="Undelivered Mail Returned to Sender"))
+    assert message.is_bounce

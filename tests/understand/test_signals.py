@@ -1,0 +1,158 @@
+"""What the customer's words mean, end to end: signals with verbatim quotes, status, reasons, play."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from factories import SELLER, conversation, when, write_mbox
+from tystnad.model import Diagnosis, PlayKind, Reason, SignalKind, Status
+from tystnad.pipeline import scan
+
+OFFER = "Hej Anna,\n\nHär kommer offerten för lagerautomationen i Eskilstuna, 14 robotar.\n\nMvh\nErik"
+EN_OFFER = "Hi Sam,\n\nHere is the proposal for the route planning, 38 vehicles.\n\nBest,\nErik"
+
+
+def diagnose_one(tmp_path: Path, steps: list[tuple[str, str, str]], now: str, **people: str) -> Diagnosis:
+    box = write_mbox(tmp_path / "box.mbox", conversation(steps=steps, **people))
+    result = scan([box], seller=SELLER, now=when(now), home_country="SE", home_zone="Europe/Stockholm")
+    (diagnosis,) = result.diagnoses
+    return diagnosis
+
+
+def kinds(diagnosis: Diagnosis) -> set[SignalKind]:
+    return {signal.kind for signal in diagnosis.signals}
+
+
+def test_every_quote_is_verbatim_from_its_own_message(tmp_path: Path) -> None:
+    steps = [("seller", "2026-02-02 09:00", OFFER),
+             ("customer", "2026-02-03 10:00", "Hej!\n\nBudgeten är fryst just nu. Jag återkommer.\n\nMvh Anna"),
+             ("seller", "2026-02-16 09:00", "Hej Anna,\n\nHar du hunnit titta?\n\nMvh Erik"),
+             ("seller", "2026-02-27 09:00", "Hej Anna,\n\nHar något förändrats?\n\nMvh Erik")]
+    diagnosis = diagnose_one(tmp_path, steps, "2026-03-20 09:00")
+    texts = {m.message_id: m.new_text for t in diagnosis.deal.threads for m in t.messages}
+    assert diagnosis.signals
+    for signal in diagnosis.signals:
+        assert signal.evidence is not None
+        assert signal.evidence.quote in texts[signal.evidence.message_id], signal
+
+
+def test_a_vague_deferral_in_swedish(tmp_path: Path) -> None:
+    steps = [("seller", "2026-02-02 09:00", OFFER),
+             ("customer", "2026-02-02 15:00", "Tack! Vi har mycket nu, jag hör av mig.\n\n/Anna"),
+             ("seller", "2026-02-20 09:00", "Hej Anna, hur går det med offerten?")]
+    diagnosis = diagnose_one(tmp_path, steps, "2026-03-10 09:00")
+    assert SignalKind.VAGUE_DEFERRAL in kinds(diagnosis)
+    assert diagnosis.timeline.status in (Status.SILENT, Status.GHOSTED)
+
+
+def test_a_promise_with_a_day_is_waited_for_then_broken(tmp_path: Path) -> None:
+    steps = [("seller", "2026-03-02 09:00", EN_OFFER),
+             ("customer", "2026-03-04 10:00", "Thanks. I'll get back to you on Friday with our decision.\n\nSam")]
+    before = diagnose_one(tmp_path, steps, "2026-03-05 09:00", customer="Sam Reed <sam@hartley.co.uk>")
+    assert SignalKind.BROKEN_PROMISE not in kinds(before)
+    after = diagnose_one(tmp_path, steps, "2026-03-12 09:00", customer="Sam Reed <sam@hartley.co.uk>")
+    broken = [s for s in after.signals if s.kind is SignalKind.BROKEN_PROMISE]
+    assert broken and "Friday" in broken[0].evidence.quote  # type: ignore[union-attr]
+    assert SignalKind.VAGUE_DEFERRAL not in kinds(after)
+
+
+def test_a_named_later_moment_pauses_the_deal(tmp_path: Path) -> None:
+    steps = [("seller", "2026-02-02 09:00", OFFER),
+             ("customer", "2026-02-03 10:00", "Hej Erik,\n\nIntressant, men vi hinner inte nu. Hör av dig efter "
+                                             "sommaren så tar vi det då.\n\nAnna")]
+    diagnosis = diagnose_one(tmp_path, steps, "2026-03-20 09:00")
+    assert diagnosis.timeline.status is Status.PAUSED
+    assert diagnosis.timeline.waiting_until == date(2026, 8, 15)
+    assert diagnosis.play is not None and diagnosis.play.kind is PlayKind.WAIT
+
+
+def test_another_vendor_chosen_closes_the_deal(tmp_path: Path) -> None:
+    steps = [("seller", "2026-02-02 09:00", EN_OFFER),
+             ("customer", "2026-02-10 10:00", "Hi Erik,\n\nThank you, but we have decided to go with another "
+                                             "supplier this time.\n\nSam")]
+    diagnosis = diagnose_one(tmp_path, steps, "2026-03-20 09:00", customer="Sam Reed <sam@hartley.co.uk>")
+    assert diagnosis.timeline.status is Status.CLOSED
+
+
+def test_an_event_with_no_date_is_an_event_deferral(tmp_path: Path) -> None:
+    steps = [("seller", "2026-02-02 09:00", EN_OFFER),
+             ("customer", "2026-02-03 10:00",
+              "Hi Erik,\n\nWe'll pick this up again after the board meeting.\n\nSam")]
+    diagnosis = diagnose_one(tmp_path, steps, "2026-03-20 09:00", customer="Sam Reed <sam@hartley.co.uk>")
+    assert SignalKind.EVENT_DEFERRAL in kinds(diagnosis)
+
+
+def test_budget_words_make_the_reason_and_a_smaller_step_follows(tmp_path: Path) -> None:
+    steps = [("seller", "2026-02-02 09:00", OFFER),
+             ("customer", "2026-02-03 10:00", "Hej Erik,\n\nTyvärr har ledningen skurit i budgeten för i år, så "
+                                             "vi får vänta.\n\nMvh Anna"),
+             ("seller", "2026-02-04 09:00", "Hej Anna,\n\nTråkigt att höra. Säg till när läget ändras.\n\nErik")]
+    diagnosis = diagnose_one(tmp_path, steps, "2026-03-20 09:00")
+    assert diagnosis.timeline.status in (Status.SILENT, Status.GHOSTED)
+    assert diagnosis.reasons and diagnosis.reasons[0].reason is Reason.BUDGET_GONE
+    assert any("budgeten" in e.quote for e in diagnosis.reasons[0].evidence)
+    assert diagnosis.play is not None and diagnosis.play.kind is PlayKind.REDUCE_SCOPE
+
+
+def test_a_smaller_step_already_offered_turns_into_a_pause(tmp_path: Path) -> None:
+    steps = [("seller", "2026-02-02 09:00", OFFER),
+             ("customer", "2026-02-03 10:00", "Hej Erik,\n\nBudgeten är fryst tills vidare.\n\nMvh Anna"),
+             ("seller", "2026-02-04 09:00", "Hej Anna,\n\nVi kan börja med en mindre pilot på ett lager om det "
+                                           "hjälper?\n\nMvh Erik")]
+    diagnosis = diagnose_one(tmp_path, steps, "2026-03-20 09:00")
+    assert diagnosis.play is not None and diagnosis.play.kind is PlayKind.OFFER_PAUSE
+
+
+def test_an_ignored_honest_checkin_means_letting_go(tmp_path: Path) -> None:
+    steps = [("seller", "2026-01-12 09:00", EN_OFFER),
+             ("customer", "2026-01-12 15:00", "Thanks Erik, we'll have a look and come back to you.\n\nSam"),
+             ("seller", "2026-02-02 09:00", "Hi Sam,\n\nAny thoughts on the proposal?\n\nErik"),
+             ("seller", "2026-02-16 09:00", "Hi Sam,\n\nI notice it has gone quiet. Has something changed? It's "
+                                           "completely fine to say so.\n\nErik")]
+    diagnosis = diagnose_one(tmp_path, steps, "2026-03-20 09:00", customer="Sam Reed <sam@hartley.co.uk>")
+    assert diagnosis.timeline.status is Status.GHOSTED
+    assert diagnosis.play is not None and diagnosis.play.kind is PlayKind.LET_GO
+
+
+def test_an_unanswered_question_is_quoted(tmp_path: Path) -> None:
+    steps = [("seller", "2026-02-02 09:00", "Hej Anna,\n\nVem mer behöver vara med när ni fattar beslutet om "
+                                           "robotarna?\n\nMvh Erik"),
+             ("customer", "2026-02-02 15:00", "Tack, det ser bra ut.\n\nAnna")]
+    diagnosis = diagnose_one(tmp_path, steps, "2026-03-20 09:00")
+    open_questions = [s for s in diagnosis.signals if s.kind is SignalKind.UNANSWERED_QUESTIONS]
+    assert open_questions and open_questions[0].evidence is not None
+    assert open_questions[0].evidence.quote.startswith("Vem mer behöver vara med")
+
+
+def test_negation_keeps_a_healthy_deal_healthy(tmp_path: Path) -> None:
+    steps = [("seller", "2026-03-16 09:00", EN_OFFER),
+             ("customer", "2026-03-17 10:00", "Hi Erik,\n\nBudget isn't the issue and there is no need to wait "
+                                             "for the board. Could you send the contract?\n\nSam")]
+    diagnosis = diagnose_one(tmp_path, steps, "2026-03-18 09:00", customer="Sam Reed <sam@hartley.co.uk>")
+    assert diagnosis.timeline.status is Status.YOUR_MOVE
+    assert SignalKind.BUDGET_PRESSURE not in kinds(diagnosis)
+    assert diagnosis.play is not None and diagnosis.play.kind is PlayKind.REPLY_NOW
+
+
+def test_quotes_are_verbatim_across_a_generated_mailbox(tmp_path: Path) -> None:
+    from tystnad_sample import generate_mailbox
+
+    made = generate_mailbox(tmp_path / "box.mbox", deals=30, messages=300, seed=5, now=when("2026-03-20 09:00"))
+    result = scan([made.path], seller=SELLER.__class__(domains=frozenset({made.seller_domain})),
+                  now=when("2026-03-20 09:00"), home_country="SE", home_zone="Europe/Stockholm")
+    checked = 0
+    for diagnosis in result.diagnoses:
+        texts = {m.message_id: m.new_text for t in diagnosis.deal.threads for m in t.messages}
+        for signal in diagnosis.signals:
+            assert signal.evidence is not None
+            assert signal.evidence.quote in texts[signal.evidence.message_id], signal
+            checked += 1
+        for reason in diagnosis.reasons:
+            assert reason.evidence, reason  # a reason without evidence is never given
+        for item in diagnosis.meddicc:
+            if item.evidence is not None:
+                message = next(m for t in diagnosis.deal.threads for m in t.messages
+                               if m.message_id == item.evidence.message_id)
+                assert item.evidence.quote in message.new_text + "\n" + message.signature + message.sender.name
+    assert checked > 50
