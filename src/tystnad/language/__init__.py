@@ -39,12 +39,19 @@ class Language:
     away_until: tuple[str, ...]
     months: dict[str, int]
     weekdays: dict[str, int]
+    week_words: tuple[str, ...]  # before an ISO week number: "vecka 12", "week 12" (see dates.py)
+    ordinals: tuple[str, ...]  # after a day's number: "16:e", "16th" (see dates.py)
+    day_of_month: tuple[str, ...]  # between a day and its month: "16th of March"
+    greetings: tuple[str, ...]  # a sentence opening with one greets (see quotes.py)
     phrases: dict[str, tuple[str, ...]]  # family -> patterns (see phrases.py)
     time_phrases: dict[str, tuple[str, ...]]  # calendar rule -> how it is said (see timewords.py)
     time_units: dict[str, int]  # unit word -> days
     time_numbers: dict[str, int]
     deciders: tuple[str, ...]  # titles that own a budget or a decision
     evaluators: tuple[str, ...]  # titles that evaluate and recommend
+    question_words: dict[str, tuple[str, ...]]  # answer asked for -> question words (see signals/questions.py)
+    metric_units: tuple[str, ...]  # after a number, a measure of the customer's situation (see meddicc.py)
+    proposal_files: tuple[str, ...]  # in an attachment's name, an offer (see signals/trends.py)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -87,6 +94,10 @@ def _language(data: dict[str, Any]) -> Language:
         away_until=tuple(data["auto_reply"]["away_until"]),
         months=dict(data["dates"]["months"]),
         weekdays=dict(data["dates"]["weekdays"]),
+        week_words=tuple(data["dates"].get("week", ())),
+        ordinals=tuple(data["dates"].get("ordinals", ())),
+        day_of_month=tuple(data["dates"].get("day_of_month", ())),
+        greetings=tuple(data.get("greeting", {}).get("words", ())),
         phrases={
             family: tuple(patterns)
             for section in ("phrases", "seller")
@@ -99,6 +110,9 @@ def _language(data: dict[str, Any]) -> Language:
         time_numbers=dict(data.get("time", {}).get("numbers", {})),
         deciders=tuple(data.get("roles", {}).get("deciders", ())),
         evaluators=tuple(data.get("roles", {}).get("evaluators", ())),
+        question_words={kind: tuple(words) for kind, words in data.get("questions", {}).items()},
+        metric_units=tuple(data.get("metrics", {}).get("units", ())),
+        proposal_files=tuple(data.get("attachments", {}).get("proposal", ())),
     )
 
 
