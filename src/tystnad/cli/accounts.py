@@ -4,31 +4,29 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
 
 import click
 
+from tystnad.accounts import (
+    TLS_MODES,
+    AskPassword,
+    ImapAccount,
+    add_account,
+    check_keyring,
+    copy_status,
+    list_accounts,
+    remove_account,
+    sync_account,
+)
 from tystnad.cli.common import ProgressLine
 from tystnad.config import load_settings
 from tystnad.errors import ConfigError
-from tystnad.imap.accounts import (
-    AskPassword,
-    account_mail_root,
-    add_account,
-    check_keyring,
-    list_accounts,
-    remove_account,
-)
-from tystnad.imap.drafts import save_written_draft
-from tystnad.imap.localmail import LocalFolder
-from tystnad.imap.sync import sync_account
+from tystnad.model import Draft
+from tystnad.session import save_deal_draft
 from tystnad.store import open_store
-from tystnad.store.accounts import TLS_MODES, Account, Accounts
 
 # A first sync this large shows a progress line; small ones finish before it would be read.
 PROGRESS_FROM = 1000
-SECRET_WORDS = {"env": "password from ${variable}", "keyring": "password in the OS keyring",
-                "prompt": "password asked at each use", "oauth_command": "XOAUTH2 token command"}
 
 
 def ask_password(prompt: str) -> str:
@@ -66,9 +64,9 @@ def add(name: str, host: str, port: int | None, user: str, tls: str, password_en
     if len(chosen) > 1:
         raise ConfigError("use only one of --password-env, --keyring and --oauth-command")
     secret = chosen[0] if chosen else "prompt"
-    record = Account(name=name, host=host, port=port or (993 if tls == "ssl" else 143), user=user, tls=tls,
-                     secret=secret, password_env=password_env, oauth_command=oauth_command,
-                     extra_folders=folders)
+    record = ImapAccount(name=name, host=host, port=port or (993 if tls == "ssl" else 143), user=user, tls=tls,
+                         secret=secret, password_env=password_env, oauth_command=oauth_command,
+                         extra_folders=folders)
     password = None
     if secret == "keyring":
         check_keyring(name)
@@ -86,19 +84,13 @@ def list_() -> None:
     if not accounts:
         click.echo("no accounts; add one with `tystnad account add NAME --host HOST --user USER`")
         return
-    store = open_store(home)
-    synced = {record.name: Accounts(store).folders(record.name) for record in accounts}
-    store.close()
-    for record in accounts:
-        source = SECRET_WORDS[record.secret].format(variable=record.password_env)
-        folders = synced[record.name]
-        root = account_mail_root(home, record.name)
-        kept = sum(LocalFolder(root / folder.local_dir).count() for folder in folders)
-        last = max((f.synced_at for f in folders if f.synced_at), default=None)
+    for each in accounts:
+        copied = copy_status(home, each.name)
         when = "never synced"
-        if last is not None:
-            when = f"synced {last:%Y-%m-%d %H:%M}, {kept:,} message" + ("" if kept == 1 else "s")
-        click.echo(f"{record.name}: {record.user} at {record.host}:{record.port} ({record.tls}, {source}); {when}")
+        if copied.synced_at is not None:
+            when = (f"synced {copied.synced_at:%Y-%m-%d %H:%M}, {copied.messages:,} message"
+                    + ("" if copied.messages == 1 else "s"))
+        click.echo(f"{each.name}: {each.describe()}; {when}")
 
 
 @account.command("remove")
@@ -147,10 +139,10 @@ def sync(name: str | None) -> None:
                            f" again", err=True)
 
 
-def save_to_drafts(home: Path, account_name: str | None, written: dict[str, Any], organization: str) -> str:
+def save_to_drafts(home: Path, account_name: str | None, written: Draft, organization: str) -> str:
     """draft --save: the account named, else the one the latest scan read, else the only one."""
     store = open_store(home)
     latest = store.latest_scan()
     store.close()
-    return save_written_draft(home, written, organization, account=account_name,
+    return save_deal_draft(home, written, organization, account=account_name,
                               scanned_sources=latest.sources if latest else (), ask_password=password_asker())

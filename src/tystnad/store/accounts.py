@@ -1,4 +1,9 @@
-"""IMAP accounts and how far each folder is synced: the SQL for them, beside the rest of the store's."""
+"""Mail accounts of every kind and how far each folder's local copy has got: the SQL for them, beside the
+rest of the store's.
+
+The store knows an account by its name and its kind; what the kind needs (a host and a port, a tenant)
+is kept as JSON settings the kind reads, and a folder's sync position likewise, so a new kind needs no
+new column. Never a secret: only where to find one."""
 
 from __future__ import annotations
 
@@ -6,28 +11,22 @@ import json
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from tystnad.errors import StoreError
 from tystnad.store import Store
 
-__all__ = ["Account", "SyncedFolder", "Accounts", "TLS_MODES", "SECRET_KINDS"]
+__all__ = ["AccountRecord", "SyncedFolder", "Accounts", "JsonObject"]
 
-TLS_MODES = ("ssl", "starttls", "none")
-# Where the secret comes from; the secret itself is never stored here.
-SECRET_KINDS = ("env", "keyring", "prompt", "oauth_command")
+# A JSON object as the kind wrote it; the kind that wrote it reads it back into its own frozen type.
+JsonObject = dict[str, Any]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Account:
+class AccountRecord:
     name: str
-    host: str
-    port: int
-    user: str
-    tls: str
-    secret: str
-    password_env: str | None = None
-    oauth_command: str | None = None
-    extra_folders: tuple[str, ...] = ()
+    kind: str  # "imap", ...: which kind reads `settings`
+    settings: JsonObject
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -35,26 +34,26 @@ class SyncedFolder:
     account: str
     folder: str
     local_dir: str
-    uidvalidity: int
-    last_uid: int
+    position: JsonObject  # how far the copy has got, in the kind's terms (IMAP: UIDVALIDITY and the last UID)
     synced_at: datetime | None
 
 
-_ACCOUNT_COLUMNS = "name, host, port, user, tls, secret, password_env, oauth_command, extra_folders"
-_FOLDER_COLUMNS = "account, folder, local_dir, uidvalidity, last_uid, synced_at"
+_ACCOUNT_COLUMNS = "name, kind, settings"
+_FOLDER_COLUMNS = "account, folder, local_dir, position, synced_at"
 
 
-def _account(row: tuple[object, ...]) -> Account:
-    return Account(name=str(row[0]), host=str(row[1]), port=int(str(row[2])), user=str(row[3]), tls=str(row[4]),
-                   secret=str(row[5]), password_env=None if row[6] is None else str(row[6]),
-                   oauth_command=None if row[7] is None else str(row[7]),
-                   extra_folders=tuple(json.loads(str(row[8]))))
+def _account(row: tuple[object, ...]) -> AccountRecord:
+    return AccountRecord(name=str(row[0]), kind=str(row[1]), settings=json.loads(str(row[2])))
 
 
 def _folder(row: tuple[object, ...]) -> SyncedFolder:
     return SyncedFolder(account=str(row[0]), folder=str(row[1]), local_dir=str(row[2]),
-                        uidvalidity=int(str(row[3])), last_uid=int(str(row[4])),
-                        synced_at=None if row[5] is None else datetime.fromisoformat(str(row[5])))
+                        position=json.loads(str(row[3])),
+                        synced_at=None if row[4] is None else datetime.fromisoformat(str(row[4])))
+
+
+def _json(value: JsonObject) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
 class Accounts:
@@ -65,23 +64,21 @@ class Accounts:
         self._db = store._db
         self._transaction = store._transaction
 
-    def add(self, account: Account, *, created_at: datetime) -> None:
+    def add(self, account: AccountRecord, *, created_at: datetime) -> None:
         try:
             with self._transaction():
                 self._db.execute(
-                    f"INSERT INTO accounts ({_ACCOUNT_COLUMNS}, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (account.name, account.host, account.port, account.user, account.tls, account.secret,
-                     account.password_env, account.oauth_command, json.dumps(list(account.extra_folders)),
-                     created_at.isoformat()))
+                    f"INSERT INTO accounts ({_ACCOUNT_COLUMNS}, created_at) VALUES (?, ?, ?, ?)",
+                    (account.name, account.kind, _json(account.settings), created_at.isoformat()))
         except sqlite3.IntegrityError as error:
             raise StoreError(f"account {account.name!r} exists already; remove it first "
                              f"(`tystnad account remove {account.name}`)") from error
 
-    def get(self, name: str) -> Account | None:
+    def get(self, name: str) -> AccountRecord | None:
         row = self._db.execute(f"SELECT {_ACCOUNT_COLUMNS} FROM accounts WHERE name = ?", (name,)).fetchone()
         return None if row is None else _account(row)
 
-    def all(self) -> list[Account]:
+    def all(self) -> list[AccountRecord]:
         rows = self._db.execute(f"SELECT {_ACCOUNT_COLUMNS} FROM accounts ORDER BY name").fetchall()
         return [_account(row) for row in rows]
 
@@ -100,20 +97,18 @@ class Accounts:
                                (account, folder)).fetchone()
         return None if row is None else _folder(row)
 
-    def start_folder(self, account: str, folder: str, *, local_dir: str, uidvalidity: int) -> None:
-        """A folder seen for the first time, or whose UIDVALIDITY changed: nothing of it is copied yet."""
+    def start_folder(self, account: str, folder: str, *, local_dir: str, position: JsonObject) -> None:
+        """A folder seen for the first time, or renumbered by the server: nothing of it is copied yet."""
         with self._transaction():
             self._db.execute(
-                "INSERT INTO synced_folders (account, folder, local_dir, uidvalidity, last_uid)"
-                " VALUES (?, ?, ?, ?, 0)"
+                "INSERT INTO synced_folders (account, folder, local_dir, position) VALUES (?, ?, ?, ?)"
                 " ON CONFLICT (account, folder) DO UPDATE SET local_dir = excluded.local_dir,"
-                " uidvalidity = excluded.uidvalidity, last_uid = 0, synced_at = NULL",
-                (account, folder, local_dir, uidvalidity))
+                " position = excluded.position, synced_at = NULL",
+                (account, folder, local_dir, _json(position)))
 
-    def advance(self, account: str, folder: str, *, last_uid: int, at: datetime) -> None:
-        """Every message up to `last_uid` is safely on disk."""
+    def advance(self, account: str, folder: str, *, position: JsonObject, at: datetime) -> None:
+        """Every message up to `position` is safely on disk."""
         with self._transaction():
             self._db.execute(
-                "UPDATE synced_folders SET last_uid = max(last_uid, ?), synced_at = ?"
-                " WHERE account = ? AND folder = ?",
-                (last_uid, at.isoformat(), account, folder))
+                "UPDATE synced_folders SET position = ?, synced_at = ? WHERE account = ? AND folder = ?",
+                (_json(position), at.isoformat(), account, folder))
