@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import holidays as holiday_lib
 
-from tystnad.sample.lexicon import Lexicon, Market, SellerSpec
+from tystnad_sample.lexicon import Lexicon, Market, SellerSpec
 
 
 class Client(StrEnum):

@@ -6,16 +6,16 @@ from datetime import datetime
 from functools import cache
 from random import Random
 
-from tystnad.sample import mime
-from tystnad.sample.cast import Client, Person
-from tystnad.sample.compose import Facts, Fill, auto_reply, compose, make_facts, make_fill
-from tystnad.sample.layout import pdf
-from tystnad.sample.lexicon import Lexicon, lexicon, lexicons
-from tystnad.sample.output import Rendered
-from tystnad.sample.plan import Deal, Step
-from tystnad.sample.quote import Memo, Said
-from tystnad.sample.render import Attachment, Outgoing, render
-from tystnad.sample.script import (
+from tystnad_sample import mime
+from tystnad_sample.cast import Client, Person
+from tystnad_sample.compose import Facts, Fill, auto_reply, compose, make_facts, make_fill
+from tystnad_sample.layout import pdf
+from tystnad_sample.lexicon import Lexicon, lexicon, lexicons
+from tystnad_sample.output import Rendered
+from tystnad_sample.plan import Deal, Step
+from tystnad_sample.quote import Memo, Said
+from tystnad_sample.render import Attachment, Outgoing, render
+from tystnad_sample.script import (
     ATTACH,
     BAD_DATE,
     BROKEN,

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Protocol
 
-from tystnad.sample import mime
+from tystnad_sample import mime
 
 FORMATS = ("mbox", "mbox.gz", "maildir", "eml")
 

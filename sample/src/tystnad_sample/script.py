@@ -6,7 +6,7 @@ from enum import IntEnum, StrEnum
 from random import Random
 from typing import TypeVar
 
-from tystnad.sample.cast import Person
+from tystnad_sample.cast import Person
 
 
 class Kind(IntEnum):

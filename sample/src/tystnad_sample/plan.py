@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from random import Random
 
-from tystnad.sample.cast import Org, Person, make_org, make_person, make_seller, private_org
-from tystnad.sample.lexicon import Lexicon, Market, lexicon, lexicons
-from tystnad.sample.script import (
+from tystnad_sample.cast import Org, Person, make_org, make_person, make_seller, private_org
+from tystnad_sample.lexicon import Lexicon, Market, lexicon, lexicons
+from tystnad_sample.script import (
     SCENARIOS,
     Kind,
     Scenario,
@@ -17,7 +17,7 @@ from tystnad.sample.script import (
     script,
     weighted,
 )
-from tystnad.sample.timing import schedule, whens
+from tystnad_sample.timing import schedule, whens
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

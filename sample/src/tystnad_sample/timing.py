@@ -6,8 +6,8 @@ import math
 from datetime import UTC, date, datetime, time, timedelta
 from random import Random
 
-from tystnad.sample.cast import Person
-from tystnad.sample.script import Draft, Kind, Scenario
+from tystnad_sample.cast import Person
+from tystnad_sample.script import Draft, Kind, Scenario
 
 # The working day, in seconds after local midnight, when people are assumed to write.
 WORK_START = 7 * 3600 + 40 * 60

@@ -1,5 +1,5 @@
 """A realistic sample mailbox of a B2B seller, generated from a seed."""
 
-from tystnad.sample.generator import GeneratedMailbox, generate_mailbox
+from tystnad_sample.generator import GeneratedMailbox, generate_mailbox
 
 __all__ = ["GeneratedMailbox", "generate_mailbox"]

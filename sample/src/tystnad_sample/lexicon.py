@@ -228,7 +228,7 @@ def _parse(language: str, raw: Mapping[str, Any]) -> Lexicon:
 
 @cache
 def lexicon(language: str) -> Lexicon:
-    text = files("tystnad.sample").joinpath(f"{language}.toml").read_text(encoding="utf-8")
+    text = files("tystnad_sample").joinpath(f"{language}.toml").read_text(encoding="utf-8")
     return _parse(language, tomllib.loads(text))
 
 

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from random import Random
 
-from tystnad.sample import mime
-from tystnad.sample.cast import Client, Person
-from tystnad.sample.compose import NewText
-from tystnad.sample.layout import flowed, html_document, new_html, new_plain, typed
-from tystnad.sample.lexicon import lexicon
-from tystnad.sample.quote import Memo, Said, escape, html_block, plain_block, simple_block
+from tystnad_sample import mime
+from tystnad_sample.cast import Client, Person
+from tystnad_sample.compose import NewText
+from tystnad_sample.layout import flowed, html_document, new_html, new_plain, typed
+from tystnad_sample.lexicon import lexicon
+from tystnad_sample.quote import Memo, Said, escape, html_block, plain_block, simple_block
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

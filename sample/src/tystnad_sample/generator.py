@@ -23,10 +23,10 @@ from pathlib import Path
 from queue import Empty
 from random import Random
 
-from tystnad.sample.conversation import DealRun
-from tystnad.sample.lexicon import lexicons
-from tystnad.sample.output import FORMATS, Rendered, open_sink
-from tystnad.sample.plan import DealSeed, World, deal_seeds, plan_deal
+from tystnad_sample.conversation import DealRun
+from tystnad_sample.lexicon import lexicons
+from tystnad_sample.output import FORMATS, Rendered, open_sink
+from tystnad_sample.plan import DealSeed, World, deal_seeds, plan_deal
 
 _PARALLEL_FROM = 20_000  # below this, starting processes costs more than it saves
 _BATCH = 64

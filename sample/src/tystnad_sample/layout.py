@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from tystnad.sample.cast import Client
-from tystnad.sample.compose import NewText
-from tystnad.sample.lexicon import lexicon
-from tystnad.sample.quote import escape
+from tystnad_sample.cast import Client
+from tystnad_sample.compose import NewText
+from tystnad_sample.lexicon import lexicon
+from tystnad_sample.quote import escape
 
 _WORD_HEAD = (
     '<html xmlns:v="urn:schemas-microsoft-com:vml" '

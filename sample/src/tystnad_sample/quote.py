@@ -11,8 +11,8 @@ from datetime import datetime
 from html import escape as _escape
 from zoneinfo import ZoneInfo
 
-from tystnad.sample.cast import Client
-from tystnad.sample.lexicon import lexicon
+from tystnad_sample.cast import Client
+from tystnad_sample.lexicon import lexicon
 
 # How a block marks the history it wraps: as is, ">" on each history line, or ">" on the
 # attribution too (iPhone).

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from random import Random
 
-from tystnad.sample.cast import Person
-from tystnad.sample.lexicon import Lexicon
-from tystnad.sample.script import Kind
-from tystnad.sample.timing import meeting_after
+from tystnad_sample.cast import Person
+from tystnad_sample.lexicon import Lexicon
+from tystnad_sample.script import Kind
+from tystnad_sample.timing import meeting_after
 
 # A recipe part: (pool, probability, fewest, most) sentences from that pool.
 _Part = tuple[str, float, int, int]
