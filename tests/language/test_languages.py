@@ -18,11 +18,14 @@ import tystnad
 from factories import conversation, run_tystnad, write_mbox
 from tystnad.language import Language, languages
 from tystnad.model import Address, Message
+from tystnad.read.absence import is_auto_reply_subject
 from tystnad.read.dates import find_dates
 from tystnad.read.quotes import first_sentence
 from tystnad.read.reading import Reading, read
+from tystnad.read.timewords import find_moments
 from tystnad.understand.signals.questions import is_answered
 from tystnad.understand.signals.trends import is_proposal
+from tystnad.understand.threads import normalize_subject
 
 FILES = sorted(entry.name for entry in resources.files("tystnad.language").iterdir()
                if entry.name.endswith(".toml") and entry.name != "mailboxes.toml")
@@ -133,3 +136,23 @@ def test_a_norwegian_customer_s_numbers_confirm_metrics_with_no_code_of_norwegia
     deal = json.loads(done.stdout)["deals"][0]
     assert deal["language"] == "no"
     assert deal["meddicc"]["metrics"] == "confirmed"
+
+
+@pytest.mark.parametrize(("text", "due"), [
+    ("Vi hör av oss om två till veckor.", date(2026, 3, 16)),
+    ("Let's talk again in two more weeks.", date(2026, 3, 16)),
+    ("Vi bestemmer oss i 3. kvartal.", date(2026, 7, 1)),  # Norwegian: the ordinal is a dot
+    ("We decide in the 3rd quarter.", date(2026, 7, 1)),
+])
+def test_time_words_between_number_and_unit_and_quarter_ordinals_come_from_the_language_files(
+        text: str, due: date) -> None:
+    assert [moment.day for moment in find_moments(text, sent=date(2026, 3, 2))] == [due]
+
+
+@pytest.mark.parametrize("subject", ["AW: Abwesenheitsnotiz: Angebot", "Svar: Frånvaro", "Antw: Afwezig"])
+def test_an_auto_reply_behind_any_languages_reply_prefix_is_known(subject: str) -> None:
+    assert is_auto_reply_subject(subject)
+
+
+def test_prefixes_of_clients_in_languages_without_a_file_still_join_the_thread() -> None:
+    assert normalize_subject("TR: RIF: Ref: Offert lager") == normalize_subject("Offert lager")

@@ -59,6 +59,7 @@ class MailSystems:
     free_mail_domains: frozenset[str]
     public_suffixes_two_labels: frozenset[str]
     bounce_senders: tuple[str, ...]
+    other_subject_prefixes: tuple[str, ...]
     country_of_tld: dict[str, str]
     timezone_of_country: dict[str, str]
 
@@ -143,6 +144,7 @@ def mail_systems() -> MailSystems:
         free_mail_domains=frozenset(data["free_mail_domains"]),
         public_suffixes_two_labels=frozenset(data["public_suffixes_two_labels"]),
         bounce_senders=tuple(data["bounce_senders"]),
+        other_subject_prefixes=tuple(data["other_subject_prefixes"]),
         country_of_tld=dict(data["country_of_tld"]),
         timezone_of_country=dict(data["timezone_of_country"]),
     )

@@ -23,8 +23,11 @@ def _subject_pattern(kind: str) -> re.Pattern[str]:
         for phrase in (lang.auto_reply_subjects if kind == "auto" else lang.bounce_subjects)
     }
     words = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
-    # At the start ("Automatiskt svar: Offert") or as a tag ("Re: Offert [Out of Office]").
-    return re.compile(rf"^\s*(?:(?:re|sv|aw)\s*:\s*)?(?:{words})\b|[\[(](?:{words})[\])]",
+    replies = "|".join(re.escape(p) for p in sorted({p for lang in languages() for p in lang.reply_prefixes},
+                                                    key=len, reverse=True))
+    # At the start ("Automatiskt svar: Offert", "AW: Abwesenheitsnotiz") or as a tag
+    # ("Re: Offert [Out of Office]").
+    return re.compile(rf"^\s*(?:(?:{replies})\s*:\s*)?(?:{words})\b|[\[(](?:{words})[\])]",
                       re.IGNORECASE)
 
 

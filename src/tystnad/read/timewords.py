@@ -90,6 +90,8 @@ def _words() -> _Words:
     prefixes: set[str] = set()
     month_prefixes: set[str] = set()
     quarter_words: set[str] = set()
+    more_words: set[str] = set()
+    ordinals: set[str] = set()
     months: dict[str, int] = {}
     for lang in languages():
         for rule, said in lang.time_phrases.items():
@@ -99,6 +101,8 @@ def _words() -> _Words:
         prefixes.update(fold(p) for p in lang.time_phrases.get("in_prefix", ()))
         month_prefixes.update(fold(p) for p in lang.time_phrases.get("month_prefix", ()))
         quarter_words.update(fold(p) for p in lang.time_phrases.get("quarter", ()))
+        more_words.update(fold(p) for p in lang.time_phrases.get("more", ()))
+        ordinals.update(fold(p) for p in lang.ordinals)
         units.update({fold(k): v for k, v in lang.time_units.items()})
         numbers.update({fold(k): v for k, v in lang.time_numbers.items()})
         months.update({fold(k): v for k, v in lang.months.items() if len(k) >= 3})
@@ -114,7 +118,7 @@ def _words() -> _Words:
         quarter_words=frozenset(quarter_words),
         relative=re.compile(
             rf"\b(?:{alternatives(prefixes)})\s+(?:(\d+)|({alternatives(numbers)}))\s+"
-            rf"(?:(?:more|till)\s+)?({alternatives(units)})\b"
+            rf"(?:(?:{alternatives(more_words)})\s+)?({alternatives(units)})\b"
         ),
         units=units,
         numbers=numbers,
@@ -122,7 +126,8 @@ def _words() -> _Words:
             rf"\b(?:{alternatives(month_prefixes)})\s+({alternatives(months)})\b(?!\s+\d)"
         ),
         months=months,
-        quarter=re.compile(rf"\b(?:q([1-4])|([1-4])(?::a|:e|st|nd|rd|th)?\s+(?:{alternatives(quarter_words)}))\b"),
+        # "Q3", "3:e kvartalet", "3rd quarter", and with the day-number dot of Norwegian, Danish and German.
+        quarter=re.compile(rf"\b(?:q([1-4])|([1-4])(?:{alternatives(ordinals)}|\.)?\s+(?:{alternatives(quarter_words)}))\b"),
     )
 
 

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 from functools import cache
 
-from tystnad.language import languages
+from tystnad.language import languages, mail_systems
 from tystnad.model import Address, Deal, Message, Seller, Thread
 from tystnad.understand.addresses import organization_of
 
@@ -24,11 +24,11 @@ def _prefix_pattern() -> re.Pattern[str]:
         prefix
         for lang in languages()
         for prefix in (*lang.reply_prefixes, *lang.forward_prefixes, *lang.auto_reply_subjects)
-    }
+    } | set(mail_systems().other_subject_prefixes)
     alternatives = "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
     # "SV: Re[2]: FW: [EXT] Offert", "Automatiskt svar: SV: Offert"
     return re.compile(
-        rf"^(?:\s*(?:(?:{alternatives}|tr|rif|ref)\s*(?:\[\d+\]|\(\d+\))?\s*[:：]|\[[^\]]{{1,20}}\])\s*)+",
+        rf"^(?:\s*(?:(?:{alternatives})\s*(?:\[\d+\]|\(\d+\))?\s*[:：]|\[[^\]]{{1,20}}\])\s*)+",
         re.IGNORECASE,
     )
 
