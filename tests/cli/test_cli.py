@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from importlib import resources
 from pathlib import Path
 
@@ -120,3 +122,13 @@ def test_a_mailbox_with_a_broken_message_in_the_middle_is_scanned_whole(tmp_path
     document = json.loads(done.stdout)
     assert len(document["deals"]) == 30 and len(document["skipped"]) == 1
     assert document["skipped"][0]["origin"].endswith("box.mbox#16")
+
+
+def test_generate_without_the_sample_package_says_in_one_line_how_to_get_it(tmp_path: Path) -> None:
+    # The generator is its own package: a tystnad installed without the `sample` extra must say so.
+    hide = "import sys; sys.modules['tystnad_sample'] = None; from tystnad.cli import main; main()"
+    done = subprocess.run([sys.executable, "-c", hide, "generate", str(tmp_path / "box.mbox")],
+                          capture_output=True, text=True, timeout=60,
+                          env={"TYSTNAD_HOME": str(tmp_path / "home"), "PATH": "/usr/bin:/bin"})
+    assert done.returncode == 2 and not (tmp_path / "box.mbox").exists()
+    assert done.stderr.count("\n") == 1 and "tystnad-sample" in done.stderr and "Traceback" not in done.stderr

@@ -22,8 +22,7 @@ from tystnad.cli.common import ProgressLine
 from tystnad.config import load_settings
 from tystnad.errors import ConfigError
 from tystnad.model import Draft
-from tystnad.session import save_deal_draft
-from tystnad.store import open_store
+from tystnad.session import describe_store, save_deal_draft
 
 # A first sync this large shows a progress line; small ones finish before it would be read.
 PROGRESS_FROM = 1000
@@ -141,8 +140,5 @@ def sync(name: str | None) -> None:
 
 def save_to_drafts(home: Path, account_name: str | None, written: Draft, organization: str) -> str:
     """draft --save: the account named, else the one the latest scan read, else the only one."""
-    store = open_store(home)
-    latest = store.latest_scan()
-    store.close()
     return save_deal_draft(home, written, organization, account=account_name,
-                              scanned_sources=latest.sources if latest else (), ask_password=password_asker())
+                           scanned_sources=describe_store(home).latest_sources, ask_password=password_asker())
