@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEMO := demo
 DEMO_NOW := 2026-03-20 09:00
 
-.PHONY: install system-deps demo test lint bench bench-sync clean
+.PHONY: install system-deps demo test lint bench bench-sync train eval clean
 
 # The sample generator (sample/) first: the `sample` extra then finds it installed instead of asking PyPI.
 $(STAMP): pyproject.toml sample/pyproject.toml
@@ -45,6 +45,22 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests bench sample
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+
+# The labelled conversations the decision heads learn from: ../shared's development corpus (read
+# there, never copied), our own test corpus, and the batches in corpus/, each its own author group.
+CORPORA := ../shared/corpus tests/corpus:own $(sort $(wildcard corpus/w*))
+MODEL := src/tystnad/understand/decide/model.json
+SHARED_CORPUS := @test -d ../shared/corpus || { echo "needs ../shared/corpus beside the checkout"; exit 1; }
+
+# Refit the shipped decision heads on every labelled corpus.
+train: $(STAMP)
+	$(SHARED_CORPUS)
+	$(BIN)/tystnad train $(CORPORA) --out $(MODEL)
+
+# Grouped cross-validation: each author group held out in turn, rules alone → learned heads.
+eval: $(STAMP)
+	$(SHARED_CORPUS)
+	$(BIN)/tystnad train $(CORPORA) --evaluate
 
 # Messages per second and peak memory at two sizes and on the real Enron mailboxes; dashboard page times.
 bench: $(STAMP) system-deps

@@ -307,6 +307,17 @@ class Play:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Decision:
+    """What a learned head decided (status, reason, play, a MEDDICC element) and the features that
+    pulled it there most, so the why behind it can be shown."""
+
+    head: str  # "status", "reason", "play" or "meddicc:<element>"
+    choice: str
+    probability: float
+    drivers: tuple[tuple[str, float], ...]  # (feature, pull), largest first
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Outcome:
     """What the seller recorded about a deal after the fact: replied, meeting, won, lost or no_reply."""
 
@@ -333,6 +344,7 @@ class Diagnosis:
     risk_drivers: tuple[RiskDriver, ...] = ()  # most influential first; empty unless the seller waits
     # The seller's latest recorded outcome, attached by the session after the scan (never concluded).
     outcome: Outcome | None = None
+    decisions: tuple[Decision, ...] = ()  # what the learned heads decided and why; empty under rules alone
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -8,7 +8,7 @@ import gc
 import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from multiprocessing.pool import AsyncResult
 from pathlib import Path
@@ -19,11 +19,12 @@ from tystnad.read.clean import clean
 from tystnad.read.parse import UnreadableMessage, parse
 from tystnad.read.reading import read
 from tystnad.read.sources import load, open_sources
+from tystnad.understand.decide import DecisionModel, decide, shipped_model
 from tystnad.understand.diagnosis import ScanContext, deal_latencies, diagnose
 from tystnad.understand.risk import RiskModel, prior_model
 from tystnad.understand.threads import build_threads, group_deals
 
-__all__ = ["ScanResult", "judge", "read_messages", "scan", "urgency"]
+__all__ = ["Mailbox", "ScanResult", "judge", "read_deals", "read_messages", "scan", "urgency"]
 
 BATCH = 1000  # messages handed to a worker at once
 # Below this many messages a process pool costs more than it saves.
@@ -116,9 +117,15 @@ def _hold(deals: list[Deal], context: ScanContext) -> None:
 
 
 def judge(deal: Deal, *, context: ScanContext) -> Diagnosis:
-    """One deal through understand and act: what its silence means, then what to do about it."""
+    """One deal through understand and act: what the detectors and rules read, what the learned heads
+    decide from that, then what to do about it."""
     understood = diagnose(deal, context=context)
-    return recommend(understood.diagnosis, view=understood.view)
+    model = context.decision_model
+    if model is None:
+        return recommend(understood.diagnosis, view=understood.view)
+    understood = decide(understood, model)
+    return recommend(understood.diagnosis, view=understood.view, play_head=model.play,
+                     features=understood.features)
 
 
 def _diagnose_slice(bounds: tuple[int, int]) -> list[Diagnosis]:
@@ -174,7 +181,18 @@ def urgency(diagnosis: Diagnosis) -> tuple[int, float, str]:
     return rank, weight, diagnosis.deal.organization
 
 
-def scan(
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Mailbox:
+    """The mail read and grouped into deals, with the mailbox's norm, before any deal is judged."""
+
+    deals: list[Deal]
+    context: ScanContext  # no risk or decision model chosen yet
+    skipped: tuple[Skipped, ...]
+    messages: int
+    duplicates: int
+
+
+def read_deals(
     paths: list[Path],
     *,
     seller: Seller,
@@ -184,8 +202,7 @@ def scan(
     workers: int = 1,
     on_skip: Callable[[Skipped], None] | None = None,
     progress: Progress | None = None,
-    risk_model: RiskModel | None = None,
-) -> ScanResult:
+) -> Mailbox:
     messages: dict[str, Message] = {}
     # Some exports give each folder's copy its own Message-ID; the content tells them apart.
     contents: set[str] = set()
@@ -210,8 +227,28 @@ def scan(
     deals = group_deals(threads, seller=seller)
     context = ScanContext(seller=seller, now=now, home_country=home_country, home_zone=home_zone)
     latencies = tuple(latency for deal in deals for latency in deal_latencies(deal, context))
-    context = ScanContext(seller=seller, now=now, home_country=home_country, home_zone=home_zone,
-                          mailbox_latencies=latencies, risk_model=risk_model or prior_model())
-    diagnoses = sorted(diagnose_all(deals, context=context, workers=workers), key=urgency)
-    return ScanResult(now=now, diagnoses=tuple(diagnoses), skipped=tuple(skipped),
-                      messages=len(messages), duplicates=duplicates)
+    return Mailbox(deals=deals, context=replace(context, mailbox_latencies=latencies), skipped=tuple(skipped),
+                   messages=len(messages), duplicates=duplicates)
+
+
+def scan(
+    paths: list[Path],
+    *,
+    seller: Seller,
+    now: datetime,
+    home_country: str,
+    home_zone: str,
+    workers: int = 1,
+    on_skip: Callable[[Skipped], None] | None = None,
+    progress: Progress | None = None,
+    risk_model: RiskModel | None = None,
+    decision_model: DecisionModel | None = None,
+) -> ScanResult:
+    """`risk_model` and `decision_model` default to the shipped ones (the prior, decide/model.json)."""
+    mailbox = read_deals(paths, seller=seller, now=now, home_country=home_country, home_zone=home_zone,
+                         workers=workers, on_skip=on_skip, progress=progress)
+    context = replace(mailbox.context, risk_model=risk_model or prior_model(),
+                      decision_model=decision_model or shipped_model())
+    diagnoses = sorted(diagnose_all(mailbox.deals, context=context, workers=workers), key=urgency)
+    return ScanResult(now=now, diagnoses=tuple(diagnoses), skipped=mailbox.skipped,
+                      messages=mailbox.messages, duplicates=mailbox.duplicates)

@@ -24,10 +24,16 @@ from tystnad.errors import ConfigError, StoreError, TystnadError
 from tystnad.model import Diagnosis, Draft, Outcome, RecordedScan, ScanResult, Seller, Skipped
 from tystnad.pipeline import scan as run_scan
 from tystnad.store import open_store
+from tystnad.train.corpus import LabelledCase, load_corpus
+from tystnad.train.evaluate import Tally, cross_validate
+from tystnad.train.examples import collect as collect_examples
+from tystnad.train.fit import fit_model
+from tystnad.understand.decide import DecisionModel
 
 __all__ = ["ACCOUNT_PREFIX", "BacktestRun", "NothingToMeasure", "Recorded", "StoreSummary", "describe_store",
            "fit_details", "latest_deal", "latest_outcomes", "latest_scan", "measured_figures", "record_outcome",
-           "resolve_sources", "run_backtest", "save_deal_draft", "scan_and_record"]
+           "resolve_sources", "run_backtest", "save_deal_draft", "scan_and_record", "train_decisions",
+           "Training", "labelled_cases"]
 
 ACCOUNT_PREFIX = "account:"
 
@@ -203,3 +209,36 @@ def fit_details(fitted: Fit) -> dict[str, Any]:
 
 def measured_figures(result: Backtest) -> dict[str, Any]:
     return {"auc": result.tystnad.auc, "precision_top10": result.tystnad.precision_top10}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Training:
+    model: DecisionModel
+    examples: int
+    groups: tuple[str, ...]
+    # group -> (rules alone, heads fitted without that group), when evaluated
+    held_out: dict[str, tuple[Tally, Tally]]
+
+
+def labelled_cases(corpora: Sequence[str]) -> list[LabelledCase]:
+    """Each corpus as `PATH` (a case's group is its id's prefix, "w1-07" -> "w1") or `PATH:GROUP`."""
+    cases: list[LabelledCase] = []
+    for corpus in corpora:
+        path, _, group = corpus.partition(":") if not Path(corpus).exists() else (corpus, "", "")
+        cases.extend(load_corpus(Path(path), group=group or None))
+    return cases
+
+
+def train_decisions(corpora: Sequence[str], *, evaluate: bool) -> Training:
+    """Fit the decision heads on every labelled corpus; with `evaluate`, first hold each author group
+    out in turn and judge it with heads fitted on the others."""
+    examples = collect_examples(labelled_cases(corpora))
+    missing = [e.case.id for e in examples if e.understood is None]
+    if missing:
+        raise ConfigError(f"no deal found for {len(missing)} labelled case(s): {', '.join(missing[:5])}")
+    held_out = cross_validate(examples) if evaluate else {}
+    fitted = fit_model(examples)
+    # The corpora as named, so `make train` and the test that retrains can reproduce it.
+    model = replace(fitted, trained_on={**fitted.trained_on, "corpora": list(corpora)})
+    return Training(model=model, examples=len(examples), groups=tuple(sorted({e.case.group for e in examples})),
+                    held_out=held_out)

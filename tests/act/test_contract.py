@@ -98,6 +98,8 @@ def test_decoding_keeps_what_the_json_has_and_leaves_the_mail_out() -> None:
             "waiting_until": None, "rhythm": {"median_business_days": 2.0, "samples": 0, "source": "default"},
             "signals": [{"kind": "single_threaded", "message_id": None, "quote": None, "detail": "one contact"}],
             "reasons": [], "meddicc": {"metrics": "missing"}, "meddicc_evidence": {}, "play": None,
+            "decisions": [{"head": "status", "choice": "silent", "probability": 0.71,
+                           "drivers": [{"feature": "signal:single_threaded", "pull": 0.4}]}],
             "outcome": None,
         }],
     }

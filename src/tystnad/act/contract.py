@@ -11,6 +11,7 @@ from typing import Any
 from tystnad.model import (
     Address,
     Deal,
+    Decision,
     Diagnosis,
     Draft,
     Evidence,
@@ -126,5 +127,8 @@ def _diagnosis(deal: dict[str, Any]) -> Diagnosis:
         play=_play(deal.get("play")),
         risk_drivers=tuple(RiskDriver(signal=item["signal"], effect=float(item["effect"]), detail=item["detail"])
                            for item in deal.get("risk_drivers", ())),
+        decisions=tuple(Decision(head=item["head"], choice=item["choice"], probability=float(item["probability"]),
+                                 drivers=tuple((d["feature"], float(d["pull"])) for d in item["drivers"]))
+                        for item in deal.get("decisions", ())),
         outcome=_outcome(deal["organization"], deal.get("outcome")),
     )

@@ -84,6 +84,10 @@ def _deal_json(diagnosis: Diagnosis) -> dict[str, Any]:
                 "references": list(play.draft.references),
             },
         },
+        # What the learned heads decided, and the features that pulled each decision there most.
+        "decisions": [{"head": d.head, "choice": d.choice, "probability": d.probability,
+                       "drivers": [{"feature": f, "pull": pull} for f, pull in d.drivers]}
+                      for d in diagnosis.decisions],
         "outcome": None if diagnosis.outcome is None else {
             "outcome": diagnosis.outcome.outcome,
             "note": diagnosis.outcome.note,

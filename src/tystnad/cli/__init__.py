@@ -14,6 +14,7 @@ from tystnad.cli.backtest import backtest
 from tystnad.cli.common import parse_now, parse_seller
 from tystnad.cli.mail import check, draft, generate, info, monday, outcome, scan
 from tystnad.cli.serve import serve
+from tystnad.cli.train import train
 from tystnad.errors import TystnadError
 
 __all__ = ["cli", "main", "parse_now", "parse_seller"]
@@ -29,7 +30,7 @@ def cli(context: click.Context, debug: bool) -> None:
     context.obj = {"debug": debug}
 
 
-for command in (scan, draft, outcome, monday, check, info, generate, serve, backtest, account, sync):
+for command in (scan, draft, outcome, monday, check, info, generate, serve, backtest, train, account, sync):
     cli.add_command(command)
 
 

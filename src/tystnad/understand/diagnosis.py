@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -20,6 +20,8 @@ from tystnad.model import (
     Timeline,
 )
 from tystnad.understand.addresses import country_of
+from tystnad.understand.decide.features import deal_features
+from tystnad.understand.decide.model import DecisionModel
 from tystnad.understand.meddicc import assess_meddicc
 from tystnad.understand.reasons import HINTS, rank_reasons
 from tystnad.understand.risk import Assessment, RiskModel, assess_deal, prior_model
@@ -29,7 +31,7 @@ from tystnad.understand.threads import chronological
 from tystnad.understand.timing import BusinessCalendar, calendar_for, learn_rhythm, reply_latencies
 from tystnad.understand.view import DealView
 
-__all__ = ["ScanContext", "Understanding", "diagnose", "deal_latencies", "timeline_of"]
+__all__ = ["ScanContext", "Understanding", "customer_hints", "diagnose", "deal_latencies", "timeline_of"]
 
 # "Far beyond the norm" for `ghosted`: this many times the silence threshold.
 GHOSTED_FACTOR = 2.0
@@ -44,6 +46,8 @@ class ScanContext:
     mailbox_latencies: tuple[float, ...] = ()
     # The prior, or the model `tystnad backtest --fit` stored for this seller.
     risk_model: RiskModel = field(default_factory=prior_model)
+    # The heads learned from labelled mail (decide/); None: the rules decide alone, as when training.
+    decision_model: DecisionModel | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -53,6 +57,8 @@ class Understanding:
 
     diagnosis: Diagnosis
     view: DealView
+    # The deal as named numbers (decide/features.py), read before any learned decision.
+    features: Mapping[str, float] = field(default_factory=dict)
 
 
 def _calendar(deal: Deal, context: ScanContext) -> BusinessCalendar:
@@ -207,11 +213,15 @@ def diagnose(deal: Deal, *, context: ScanContext) -> Understanding:
     meddicc = assess_meddicc(view)
     diagnosis = Diagnosis(
         deal=deal, language=language, country=calendar.country, rhythm=rhythm, timeline=timeline,
-        threads=threads, signals=signals, reasons=rank_reasons(signals, meddicc, _hints(view)),
+        threads=threads, signals=signals, reasons=rank_reasons(signals, meddicc, customer_hints(view)),
         meddicc=meddicc, play=None,
         risk_drivers=deal_risk.drivers if deal_risk is not None and timeline.status is not Status.CLOSED else (),
     )
-    return Understanding(diagnosis=diagnosis, view=view)
+    features = deal_features(
+        view, status=timeline.status, signals=frozenset(signal.kind for signal in signals),
+        reasons={item.reason: item.score for item in diagnosis.reasons},
+        meddicc={item.element: item.state for item in meddicc})
+    return Understanding(diagnosis=diagnosis, view=view, features=features)
 
 
 def _with_risk(timeline: Timeline, assessment: Assessment | None) -> Timeline:
@@ -221,7 +231,7 @@ def _with_risk(timeline: Timeline, assessment: Assessment | None) -> Timeline:
     return replace(timeline, risk=assessment.risk)
 
 
-def _hints(view: DealView) -> tuple[tuple[str, Evidence], ...]:
+def customer_hints(view: DealView) -> tuple[tuple[str, Evidence], ...]:
     """The customer's own words for reasons that have no signal of their own."""
     found = []
     for reading in view.customer_answers():

@@ -13,7 +13,7 @@ from tystnad.read.reading import Reading
 from tystnad.understand.roles import Role, role_of
 from tystnad.understand.view import DealView
 
-__all__ = ["assess_meddicc"]
+__all__ = ["assess_meddicc", "evidence_for"]
 
 # Signs that are a unit in every language; unit words are in the language files ([metrics]).
 _SIGNS = "%€£$"
@@ -112,3 +112,25 @@ def assess_meddicc(view: DealView) -> tuple[MeddiccItem, ...]:
 
     return tuple(items.get(element, MeddiccItem(element=element, state=MeddiccState.MISSING))
                  for element in MeddiccElement)
+
+
+def evidence_for(view: DealView, element: MeddiccElement) -> Evidence | None:
+    """The sentence that best shows `element`: the customer's own words first; else, for metrics, the
+    seller's recap of the customer's numbers (SPEC counts it), and for the rest the seller's recap only
+    when the customer confirmed a recap ("bra sammanfattat", "spot on")."""
+    customer = view.customer_answers()
+    if element is MeddiccElement.METRICS:
+        return _metric_quote(customer) or _metric_quote(view.seller_messages())
+    seller = view.seller_messages() if any(r.has("confirms_recap") for r in customer) else []
+    family = _FAMILIES.get(element) or _OTHER_FAMILIES.get(element)
+    if family is None:
+        return None
+    for readings in (customer, seller):
+        found = next((e for r in readings if (e := _quote_of(r, family)) is not None), None)
+        if found is not None:
+            return found
+    return None
+
+
+_OTHER_FAMILIES = {MeddiccElement.ECONOMIC_BUYER: "decision_power",
+                   MeddiccElement.DECISION_PROCESS: "needs_approval"}

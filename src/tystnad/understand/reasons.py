@@ -18,7 +18,7 @@ from tystnad.model import (
     SignalKind,
 )
 
-__all__ = ["rank_reasons"]
+__all__ = ["evidence_for", "rank_reasons"]
 
 # (signal, reason, weight, is_primary): only primary signals can make a reason on their own.
 _WEIGHTS: tuple[tuple[SignalKind, Reason, float, bool], ...] = (
@@ -88,3 +88,19 @@ def rank_reasons(
         key=lambda item: (-item.score, list(Reason).index(item.reason)),
     )
     return tuple(ranked)
+
+
+def evidence_for(reason: Reason, signals: tuple[Signal, ...],
+                 hints: tuple[tuple[str, Evidence], ...] = ()) -> tuple[Evidence, ...]:
+    """Every quote among the signals (and the customer's hints) that speaks for `reason`."""
+    found: list[Evidence] = []
+    for kind, weighed, _, _ in _WEIGHTS:
+        if weighed is not reason:
+            continue
+        for signal in signals:
+            if signal.kind is kind and signal.evidence is not None and signal.evidence not in found:
+                found.append(signal.evidence)
+    for family, quote in hints:
+        if HINTS[family][0] is reason and quote not in found:
+            found.append(quote)
+    return tuple(found)

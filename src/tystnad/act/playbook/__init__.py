@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date, timedelta
 
 from tystnad.act.playbook.drafts import write_draft
-from tystnad.model import Diagnosis, Play, PlayKind, Reason, SignalKind, Status
+from tystnad.model import Decision, Diagnosis, Play, PlayKind, Reason, SignalKind, Status
+from tystnad.understand.decide.heads import Head
 from tystnad.understand.view import DealView
 
-__all__ = ["recommend"]
+__all__ = ["play_features", "recommend", "rule_play"]
 
 # For a silence, the reason decides the play; the seller's own history can overrule it below.
 _BY_REASON = {
@@ -22,12 +24,80 @@ _BY_REASON = {
 }
 
 
+def _open_promise(view: DealView) -> str | None:
+    """The seller's own promise since the customer last answered ("I'll send the contract tomorrow"),
+    when the seller wrote last: what they owe is the reason to write now."""
+    since = [r for r in view.after_last_answer() if not view.is_customer(r.message)]
+    hits = since[-1].found("seller_promise") if since else []
+    return since[-1].sentence(hits[0]) if hits else None
+
+
 def _seller_tried(view: DealView, family: str) -> bool:
     """The seller already wrote this kind of mail since the customer last answered."""
     return any(r.has(family) for r in view.after_last_answer() if not view.is_customer(r.message))
 
 
-def recommend(diagnosis: Diagnosis, *, view: DealView) -> Diagnosis:
+# The plays that fit where the deal stands: the learned head chooses among these only. The seller's
+# own move is always answered; a wait is only a wait while the customer has time left or said when.
+_FITTING = {
+    Status.SILENT: frozenset(PlayKind) - {PlayKind.REPLY_NOW, PlayKind.WAIT},
+    Status.GHOSTED: frozenset(PlayKind) - {PlayKind.REPLY_NOW, PlayKind.WAIT},
+    Status.CLOSED: frozenset({PlayKind.LET_GO, PlayKind.WAIT}),
+}
+
+
+# What the seller already tried since the customer last answered decides by the playbook's own
+# logic, not by the head: a second honest check-in is chasing, a second smaller step is pressure.
+_TRIED = ("checkin", "smaller_step")
+
+
+def _learned(diagnosis: Diagnosis, view: DealView, head: Head,
+             features: Mapping[str, float]) -> tuple[PlayKind, Decision] | None:
+    fitting = _FITTING.get(diagnosis.timeline.status)
+    if fitting is None or any(_seller_tried(view, family) for family in _TRIED):
+        return None
+    values = play_features(diagnosis, features, rule_play(diagnosis, view))
+    probabilities = {kind: p for kind, p in head.probabilities(values).items() if PlayKind(kind) in fitting}
+    if not probabilities:
+        return None
+    kind = max(probabilities, key=lambda k: probabilities[k])
+    return PlayKind(kind), Decision(head="play", choice=kind, probability=round(probabilities[kind], 3),
+                                    drivers=tuple(head.drivers(values, kind)))
+
+
+def rule_play(diagnosis: Diagnosis, view: DealView) -> PlayKind:
+    """The play the playbook's own logic gives (status, reason, what the seller tried), for the head to
+    weigh beside everything else."""
+    status = diagnosis.timeline.status
+    if status in _BY_STATUS:
+        return _BY_STATUS[status]
+    top = diagnosis.reasons[0].reason if diagnosis.reasons else None
+    next_day = view.calendar.next_business_day(view.today + timedelta(days=1))
+    return _for_silence(diagnosis, view, top, {s.kind for s in diagnosis.signals}, next_day).kind
+
+
+_BY_STATUS = {Status.YOUR_MOVE: PlayKind.REPLY_NOW, Status.WAITING: PlayKind.WAIT, Status.PAUSED: PlayKind.WAIT,
+              Status.CLOSED: PlayKind.LET_GO}
+
+
+def play_features(diagnosis: Diagnosis, features: Mapping[str, float], rule: PlayKind) -> dict[str, float]:
+    """What the play head reads: the deal's numbers, where it stands after the decisions, and the
+    playbook's own choice."""
+    values = dict(features)
+    values.update({f"rule_play:{kind}": float(kind is rule) for kind in PlayKind})
+    values.update({f"status:{s}": float(diagnosis.timeline.status is s) for s in Status})
+    top = diagnosis.reasons[0].reason if diagnosis.reasons else None
+    values.update({f"reason:{r}": float(top is r) for r in Reason})
+    return values
+
+
+def recommend(diagnosis: Diagnosis, *, view: DealView, play_head: Head | None = None,
+              features: Mapping[str, float] | None = None) -> Diagnosis:
+    """The play from the status, the most likely reason and what the seller already tried; with a
+    `play_head`, the learned head chooses among the plays that fit the status."""
+    learned = _learned(diagnosis, view, play_head, features or {}) if play_head is not None else None
+    if learned is not None:
+        diagnosis = replace(diagnosis, decisions=(*diagnosis.decisions, learned[1]))
     calendar, timeline = view.calendar, diagnosis.timeline
     today = view.today
     next_day = calendar.next_business_day(today + timedelta(days=1))
@@ -35,8 +105,10 @@ def recommend(diagnosis: Diagnosis, *, view: DealView) -> Diagnosis:
     top = diagnosis.reasons[0] if diagnosis.reasons else None
     kinds = {signal.kind for signal in diagnosis.signals}
     if status is Status.YOUR_MOVE:
-        play = Play(kind=PlayKind.REPLY_NOW, send_on=calendar.next_business_day(today),
-                    why="The customer wrote last; the next message is yours.")
+        promised = _open_promise(view)
+        why = (f"You wrote \u201c{promised}\u201d and the customer is waiting for it; the next message is yours."
+               if promised else "The customer wrote last; the next message is yours.")
+        play = Play(kind=PlayKind.REPLY_NOW, send_on=calendar.next_business_day(today), why=why)
     elif status in (Status.WAITING, Status.PAUSED):
         look_again = _look_again(diagnosis, view)
         if timeline.waiting_until is not None and status is Status.PAUSED:
@@ -47,21 +119,27 @@ def recommend(diagnosis: Diagnosis, *, view: DealView) -> Diagnosis:
             why = (f"Still within this customer's usual pace ({diagnosis.rhythm.median:.1f} "
                    f"business days); look again on {look_again.isoformat()}.")
         play = Play(kind=PlayKind.WAIT, send_on=max(look_again, next_day), why=why)
+    elif status is Status.CLOSED and learned is not None and learned[0] is PlayKind.WAIT:
+        play = Play(kind=PlayKind.WAIT, send_on=None,
+                    why="The customer has decided; nothing to chase, wait for the next step they set.")
     elif status is Status.CLOSED:
         play = Play(kind=PlayKind.LET_GO, send_on=None,
                     why="The customer has closed this; leave the door open and stop chasing.")
     else:
-        play = _for_silence(diagnosis, view, top.reason if top else None, kinds, next_day)
+        play = _for_silence(diagnosis, view, top.reason if top else None, kinds, next_day,
+                            learned=learned[0] if learned is not None else None)
     if status is not Status.CLOSED:
         play = replace(play, draft=write_draft(diagnosis, view=view, kind=play.kind))
     return replace(diagnosis, play=play)
 
 
 def _for_silence(diagnosis: Diagnosis, view: DealView, reason: Reason | None,
-                 kinds: set[SignalKind], send_on: date) -> Play:
+                 kinds: set[SignalKind], send_on: date, *, learned: PlayKind | None = None) -> Play:
     timeline = diagnosis.timeline
     silence = (f"{timeline.silence:.0f} business days of silence against a usual "
                f"{diagnosis.rhythm.median:.1f}")
+    if learned is not None:
+        return _explained(learned, diagnosis, silence, kinds, send_on)
     if _seller_tried(view, "checkin") and timeline.status is Status.GHOSTED:
         if reason is Reason.BUDGET_GONE:
             return Play(kind=PlayKind.OFFER_PAUSE, send_on=send_on,
@@ -71,7 +149,12 @@ def _for_silence(diagnosis: Diagnosis, view: DealView, reason: Reason | None,
     kind = _BY_REASON.get(reason, PlayKind.HONEST_CHECKIN) if reason else PlayKind.HONEST_CHECKIN
     if kind is PlayKind.REDUCE_SCOPE and _seller_tried(view, "smaller_step"):
         kind = PlayKind.OFFER_PAUSE
-    evidence = diagnosis.reasons[0].evidence[0].quote if diagnosis.reasons else ""
+    return _explained(kind, diagnosis, silence, kinds, send_on)
+
+
+def _explained(kind: PlayKind, diagnosis: Diagnosis, silence: str, kinds: set[SignalKind], send_on: date) -> Play:
+    top = diagnosis.reasons[0] if diagnosis.reasons else None
+    evidence = top.evidence[0].quote if top is not None and top.evidence else ""
     why = f"{silence}."
     if evidence:
         why += f" The customer wrote: \u201c{evidence}\u201d"

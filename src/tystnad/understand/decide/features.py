@@ -1,0 +1,103 @@
+"""Understanding -> named numbers for the decision heads: what the detectors found (signals, the rules'
+own status, reasons and MEDDICC reading), timing against the customer's engaged pace, who owes the
+next message, and which phrase families each side used where. Pure: the same deal, the same numbers."""
+
+from __future__ import annotations
+
+import math
+import statistics
+
+from tystnad.model import MeddiccElement, MeddiccState, Reason, SignalKind, Status
+from tystnad.read.reading import Reading
+from tystnad.understand.timing import reply_latencies
+from tystnad.understand.view import DealView
+
+__all__ = ["deal_features", "element_features", "FAMILIES"]
+
+# Phrase families read from each side (the language files' [phrases]; see read/phrases.py).
+FAMILIES = (
+    "asks_next_step", "budget_pressure", "champion", "closed_lost", "closed_won", "competition",
+    "contact_later", "courtesy", "criteria", "decision_power", "engaged", "event_deferral", "hesitation",
+    "internal_change", "needs_approval", "next_step", "not_relevant", "pain", "pressure", "promise_verbs",
+    "proposal", "vague_deferral", "customer_yes", "confirms_recap", "seller_promise", "checkin", "smaller_step",
+)
+
+
+def _log(value: float) -> float:
+    return math.log1p(max(value, 0.0))
+
+
+def _families(prefix: str, readings: list[Reading]) -> dict[str, float]:
+    return {f"{prefix}:{family}": float(any(r.has(family) for r in readings)) for family in FAMILIES}
+
+
+def _engaged_pace(view: DealView) -> float:
+    """The customer's pace while engaged: the median of the faster half of their replies, so a
+    customer who slowed down does not set their own norm by slowing."""
+    sides = [view.is_customer(m) for m in view.messages]
+    latencies = sorted(reply_latencies(view.messages, is_customer=sides, calendar=view.calendar))
+    if not latencies:
+        return view.rhythm.median
+    return max(statistics.median(latencies[: max(1, (len(latencies) + 1) // 2)]), 0.25)
+
+
+def deal_features(view: DealView, *, status: Status, signals: frozenset[SignalKind],
+                  reasons: dict[Reason, float], meddicc: dict[MeddiccElement, MeddiccState]) -> dict[str, float]:
+    """`status`, `signals`, `reasons` and `meddicc` as the rules read the deal (before any decision)."""
+    timeline = view.timeline
+    answers = list(view.answers)
+    last_answer = answers[-1:]
+    since = [r for r in view.since_last_answer if not view.is_customer(r.message)]
+    sellers = view.seller_messages()
+    latest = view.readings[-1] if view.readings else None
+    engaged = _engaged_pace(view)
+    features: dict[str, float] = {"bias": 1.0}
+    features.update({f"rule_status:{s}": float(status is s) for s in Status})
+    features.update({f"signal:{kind}": float(kind in signals) for kind in SignalKind})
+    top = max(reasons, key=lambda reason: reasons[reason], default=None)
+    for reason in Reason:
+        features[f"rule_reason:{reason}"] = reasons.get(reason, 0.0)
+        features[f"rule_top_reason:{reason}"] = float(reason is top)
+    for element in MeddiccElement:
+        state = meddicc.get(element, MeddiccState.MISSING)
+        features[f"rule_meddicc:{element}:confirmed"] = float(state is MeddiccState.CONFIRMED)
+        features[f"rule_meddicc:{element}:weak"] = float(state is MeddiccState.WEAK)
+    features.update({
+        "silence_days": _log(timeline.silence),
+        "silence_vs_rhythm": min(timeline.silence / max(view.rhythm.silence_threshold, 0.5), 6.0),
+        "silence_vs_engaged_pace": min(_log(timeline.silence / engaged), 4.0),
+        "engaged_pace_days": _log(engaged),
+        "rhythm_days": _log(view.rhythm.median),
+        "unanswered": min(float(timeline.unanswered), 4.0),
+        "customer_never_answered": float(not answers),
+        "customer_wrote_last": float(latest is not None and view.is_customer(latest.message)
+                                     and latest.message.is_answer),
+        "waiting_until_named": float(timeline.waiting_until is not None),
+        "customer_people": min(float(len({r.message.sender.email for r in answers})), 4.0),
+        "messages": _log(len(view.messages)),
+        "last_answer_words": _log(len(last_answer[0].text.split())) if last_answer else 0.0,
+        "last_answer_questions": min(float(last_answer[0].text.count("?")), 3.0) if last_answer else 0.0,
+        "seller_questions_since": min(float(sum(r.text.count("?") for r in since)), 4.0),
+    })
+    features.update(_families("customer_any", answers))
+    features.update(_families("customer_last", last_answer))
+    features.update(_families("seller_since", since))
+    features.update(_families("seller_latest", since[-1:]))
+    features.update(_families("seller_any", sellers))
+    return features
+
+
+def element_features(element: MeddiccElement, deal: dict[str, float]) -> dict[str, float]:
+    """One MEDDICC element's own view: which element, how the rules read it, and the deal's numbers
+    crossed with the element, so each element weighs the same evidence its own way."""
+    features = {"bias": 1.0, f"element:{element}": 1.0}
+    confirmed = deal[f"rule_meddicc:{element}:confirmed"]
+    weak = deal[f"rule_meddicc:{element}:weak"]
+    features["rule_confirmed"] = confirmed
+    features["rule_weak"] = weak
+    features[f"{element}:rule_confirmed"] = confirmed
+    features[f"{element}:rule_weak"] = weak
+    for name, value in deal.items():
+        if value and name.startswith(("customer_any:", "customer_last:", "seller_any:", "signal:")):
+            features[f"{element}|{name}"] = value
+    return features

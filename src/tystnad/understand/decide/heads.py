@@ -1,0 +1,87 @@
+"""A decision head: a regularised multinomial logistic regression over named features, stored as plain
+numbers (classes, feature names, weights), that says how likely each class is and which features
+pulled the chosen class up. Fitting is deterministic, so retraining on the same examples gives the
+same numbers."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+__all__ = ["Head", "fit_head"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Head:
+    name: str
+    classes: tuple[str, ...]
+    features: tuple[str, ...]
+    weights: tuple[tuple[float, ...], ...]  # one row a class, one column a feature
+
+    def _vector(self, values: Mapping[str, float]) -> NDArray[np.float64]:
+        return np.array([values.get(name, 0.0) for name in self.features], dtype=np.float64)
+
+    def probabilities(self, values: Mapping[str, float]) -> dict[str, float]:
+        scores = np.array(self.weights, dtype=np.float64) @ self._vector(values)
+        scores -= scores.max()
+        exp = np.exp(scores)
+        return {cls: float(p) for cls, p in zip(self.classes, exp / exp.sum(), strict=True)}
+
+    def drivers(self, values: Mapping[str, float], chosen: str, *, most: int = 5) -> list[tuple[str, float]]:
+        """The features that pulled `chosen` above the other classes most, largest first."""
+        weights = np.array(self.weights, dtype=np.float64)
+        row = self.classes.index(chosen)
+        margin = weights[row] - weights.mean(axis=0)
+        pulls = margin * self._vector(values)
+        order = np.argsort(-pulls)
+        return [(self.features[i], round(float(pulls[i]), 3)) for i in order[:most]
+                if pulls[i] > 0 and self.features[i] != "bias"]
+
+    def to_document(self) -> dict[str, Any]:
+        return {"name": self.name, "classes": list(self.classes), "features": list(self.features),
+                "weights": [[round(w, 6) for w in row] for row in self.weights]}
+
+    @classmethod
+    def from_document(cls, document: Mapping[str, Any]) -> Head:
+        return cls(name=str(document["name"]), classes=tuple(document["classes"]),
+                   features=tuple(document["features"]),
+                   weights=tuple(tuple(float(w) for w in row) for row in document["weights"]))
+
+
+def fit_head(name: str, examples: Sequence[Mapping[str, float]], targets: Sequence[Mapping[str, float]], *,
+             classes: Sequence[str], l2: float = 1.0, steps: int = 3000) -> Head:
+    """`targets`: for each example, the acceptable classes with their share of the target (a coach's
+    'either is right' spreads it). Features seen in fewer than two examples are left out: one case's
+    wording must not become a weight."""
+    seen: dict[str, int] = {}
+    for values in examples:
+        for feature, value in values.items():
+            if value:
+                seen[feature] = seen.get(feature, 0) + 1
+    features = tuple(sorted(f for f, count in seen.items() if count >= 2 or f == "bias"))
+    x = np.array([[values.get(f, 0.0) for f in features] for values in examples], dtype=np.float64)
+    y = np.array([[target.get(c, 0.0) for c in classes] for target in targets], dtype=np.float64)
+    y /= np.maximum(y.sum(axis=1, keepdims=True), 1e-12)
+    penalty = np.full(len(features), l2)
+    if "bias" in features:
+        penalty[features.index("bias")] = 0.0
+    weights = np.zeros((len(classes), len(features)))
+    velocity = np.zeros_like(weights)
+    # Nesterov-accelerated gradient descent on a convex loss: deterministic, no solver dependency.
+    step = 1.0 / (0.25 * float(np.square(x).sum(axis=1).max()) + l2 + 1e-9)
+    n = len(examples)
+    for _ in range(steps):
+        ahead = weights + 0.9 * velocity
+        scores = x @ ahead.T
+        scores -= scores.max(axis=1, keepdims=True)
+        p = np.exp(scores)
+        p /= p.sum(axis=1, keepdims=True)
+        gradient = (p - y).T @ x / n + ahead * penalty / n
+        velocity = 0.9 * velocity - step * gradient
+        weights = weights + velocity
+    return Head(name=name, classes=tuple(classes), features=features,
+                weights=tuple(tuple(float(w) for w in row) for row in weights))
