@@ -36,11 +36,12 @@ def _find(deals: Sequence[Deal], domain: str) -> Deal | None:
 
 def collect(cases: Sequence[LabelledCase], *, home_country: str = "SE",
             home_zone: str = "Europe/Stockholm") -> list[Example]:
-    by_now: dict[str, list[LabelledCase]] = defaultdict(list)
+    # One scan a corpus and analysis moment: corpora written apart may reuse a customer's domain.
+    by_now: dict[tuple[str, str], list[LabelledCase]] = defaultdict(list)
     for case in cases:
-        by_now[case.now].append(case)
+        by_now[(str(case.mail.parent.parent), case.now)].append(case)
     found: dict[str, Example] = {}
-    for now_text, group in sorted(by_now.items()):
+    for (_, now_text), group in sorted(by_now.items()):
         # As `tystnad scan --now` reads it: the machine's zone unless an offset is given.
         now = datetime.fromisoformat(now_text)
         now = now if now.tzinfo else now.astimezone()

@@ -28,7 +28,8 @@ def _log(value: float) -> float:
 
 
 def _families(prefix: str, readings: list[Reading]) -> dict[str, float]:
-    return {f"{prefix}:{family}": float(any(r.has(family) for r in readings)) for family in FAMILIES}
+    present = {hit.family for reading in readings for hit in reading.hits if not hit.negated}
+    return {f"{prefix}:{family}": float(family in present) for family in FAMILIES}
 
 
 def _engaged_pace(view: DealView) -> float:

@@ -6,7 +6,7 @@ same numbers."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -21,19 +21,32 @@ class Head:
     classes: tuple[str, ...]
     features: tuple[str, ...]
     weights: tuple[tuple[float, ...], ...]  # one row a class, one column a feature
+    # Derived once, for speed: every deal of a scan asks each head.
+    _index: dict[str, int] = field(init=False, repr=False, compare=False)
+    _matrix: NDArray[np.float64] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_index", {name: i for i, name in enumerate(self.features)})
+        object.__setattr__(self, "_matrix", np.array(self.weights, dtype=np.float64).reshape(
+            len(self.classes), len(self.features)))
 
     def _vector(self, values: Mapping[str, float]) -> NDArray[np.float64]:
-        return np.array([values.get(name, 0.0) for name in self.features], dtype=np.float64)
+        vector = np.zeros(len(self.features))
+        for name, value in values.items():
+            column = self._index.get(name)
+            if column is not None:
+                vector[column] = value
+        return vector
 
     def probabilities(self, values: Mapping[str, float]) -> dict[str, float]:
-        scores = np.array(self.weights, dtype=np.float64) @ self._vector(values)
+        scores = self._matrix @ self._vector(values)
         scores -= scores.max()
         exp = np.exp(scores)
         return {cls: float(p) for cls, p in zip(self.classes, exp / exp.sum(), strict=True)}
 
     def drivers(self, values: Mapping[str, float], chosen: str, *, most: int = 5) -> list[tuple[str, float]]:
         """The features that pulled `chosen` above the other classes most, largest first."""
-        weights = np.array(self.weights, dtype=np.float64)
+        weights = self._matrix
         row = self.classes.index(chosen)
         margin = weights[row] - weights.mean(axis=0)
         pulls = margin * self._vector(values)
