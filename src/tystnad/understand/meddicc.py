@@ -120,17 +120,73 @@ def evidence_for(view: DealView, element: MeddiccElement) -> Evidence | None:
     when the customer confirmed a recap ("bra sammanfattat", "spot on")."""
     customer = view.customer_answers()
     if element is MeddiccElement.METRICS:
-        return _metric_quote(customer) or _metric_quote(view.seller_messages())
+        return (_metric_quote(customer) or _counted_quote(customer) or _metric_quote(view.seller_messages()))
     seller = view.seller_messages() if any(r.has("confirms_recap") for r in customer) else []
-    family = _FAMILIES.get(element) or _OTHER_FAMILIES.get(element)
-    if family is None:
-        return None
+    families = _EVIDENCE_FAMILIES.get(element, ())
     for readings in (customer, seller):
-        found = next((e for r in readings if (e := _quote_of(r, family)) is not None), None)
-        if found is not None:
-            return found
+        for family in families:
+            found = next((e for r in readings if (e := _quote_of(r, family)) is not None), None)
+            if found is not None:
+                return found
+    if element is MeddiccElement.DECISION_PROCESS:
+        return _dated_step(customer)
+    if element is MeddiccElement.CHAMPION:
+        return _colleague_brought_in(view, customer)
     return None
 
 
-_OTHER_FAMILIES = {MeddiccElement.ECONOMIC_BUYER: "decision_power",
-                   MeddiccElement.DECISION_PROCESS: "needs_approval"}
+# Where each element shows in words, most telling first.
+_EVIDENCE_FAMILIES = {
+    MeddiccElement.IDENTIFY_PAIN: ("pain",),
+    MeddiccElement.DECISION_CRITERIA: ("criteria",),
+    MeddiccElement.COMPETITION: ("competition",),
+    MeddiccElement.CHAMPION: ("champion",),
+    MeddiccElement.ECONOMIC_BUYER: ("decision_power",),
+    MeddiccElement.DECISION_PROCESS: ("needs_approval", "event_deferral"),
+}
+
+
+@cache
+def _counted() -> re.Pattern[str]:
+    """A number that counts something ("40 ärenden", "3 lager", "12 people"), not a date, a time or a
+    week: what a customer's own figure about their situation looks like in any language."""
+    months = sorted({m.casefold() for lang in languages() for m in (*lang.months, *lang.weekdays)},
+                    key=lambda word: (-len(word), word))
+    not_dates = "|".join(re.escape(m) for m in months)
+    return re.compile(rf"(?<![\d:./-])\d[\d\s.,]*\s(?!(?:{not_dates})\b)[^\W\d_]{{3,}}", re.IGNORECASE)
+
+
+def _counted_quote(readings: list[Reading]) -> Evidence | None:
+    for reading in readings:
+        match = _counted().search(reading.text)
+        if match:
+            return Evidence(message_id=reading.message.message_id,
+                            quote=sentence_around(reading.text, match.start()))
+    return None
+
+
+def _dated_step(readings: list[Reading]) -> Evidence | None:
+    """A step towards the decision with a time to it, in the customer's words ("styrgruppen ses den 2 april")."""
+    for reading in readings:
+        for hit in reading.hits:
+            if hit.family in _STEP_FAMILIES and not hit.negated and reading.moments_in(hit):
+                return Evidence(message_id=reading.message.message_id, quote=reading.sentence(hit))
+    return None
+
+
+# Words of a step towards a decision, when a time stands in the same sentence.
+_STEP_FAMILIES = frozenset({"needs_approval", "next_step", "decision_power", "event_deferral", "customer_yes",
+                            "promise_verbs"})
+
+
+def _colleague_brought_in(view: DealView, readings: list[Reading]) -> Evidence | None:
+    """The customer bringing a colleague into the conversation: the sentence that names them, if any."""
+    for reading in readings:
+        others = [a for a in reading.message.recipients
+                  if view.is_customer_address(a) and a.email != reading.message.sender.email]
+        for colleague in others:
+            first = colleague.name.split()[0] if colleague.name.strip() else ""
+            at = reading.text.find(first) if len(first) >= 2 else -1
+            if at >= 0:
+                return Evidence(message_id=reading.message.message_id, quote=sentence_around(reading.text, at))
+    return None
