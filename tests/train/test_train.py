@@ -23,7 +23,7 @@ needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/corpus 
 
 # Pooled held-out figures of the shipped design (README, "How the decisions are learned"): a change
 # that falls below them is a step back, measured on mail its heads never saw.
-BARS = {"status": 0.80, "reason_top1": 0.67, "reason_top2": 0.77, "play": 0.66, "meddicc_missing": 0.87,
+BARS = {"status": 0.82, "reason_top1": 0.67, "reason_top2": 0.77, "play": 0.70, "meddicc_missing": 0.87,
         "meddicc_confirmed": 0.61}
 
 

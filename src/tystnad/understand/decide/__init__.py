@@ -49,8 +49,8 @@ def _possible(rule: Status, features: dict[str, float]) -> set[Status]:
     """The statuses the mail can support at all (SPEC's definitions), whatever the head prefers: closed
     needs the customer's no or yes, a pause a later moment or event they named, ghosted a follow-up
     gone unanswered; the seller's move needs the customer to have written last, or a yes or question
-    the seller's own promise has not yet honoured; while the customer waits for the seller, the
-    seller is not waiting for them."""
+    the seller's own promise has not yet honoured; while the customer waits for an answer to their
+    question, the seller is not waiting for them."""
     customer = ("customer_any:closed_lost", "customer_any:closed_won", "customer_any:customer_yes",
                 "customer_any:not_relevant")
     possible = {rule, Status.WAITING, Status.SILENT}
@@ -67,7 +67,9 @@ def _possible(rule: Status, features: dict[str, float]) -> set[Status]:
         features, "seller_since:seller_promise", "seller_since:promise_verbs")
     if features.get("customer_wrote_last") or owed:
         possible.add(Status.YOUR_MOVE)
-    if features.get("customer_wrote_last"):
+    if features.get("customer_wrote_last") and features.get("last_answer_questions"):
+        # They asked and wait for the answer. A last word without a question may be a bare
+        # acknowledgement of an agreed step, which owes nothing: then the deal waits for that step.
         possible -= {Status.WAITING, Status.SILENT, Status.GHOSTED}
     return possible
 

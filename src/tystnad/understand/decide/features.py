@@ -81,6 +81,9 @@ def deal_features(view: DealView, *, status: Status, signals: frozenset[SignalKi
         "seller_questions_since": min(float(sum(r.text.count("?") for r in since)), 4.0),
     })
     features.update(_families("customer_any", answers))
+    # Auto-replies are never an answer, but they carry news: "har slutat", "on parental leave until …".
+    features.update(_families("customer_auto", [r for r in view.readings
+                                                if view.is_customer(r.message) and not r.message.is_answer]))
     features.update(_families("customer_last", last_answer))
     features.update(_families("seller_since", since))
     features.update(_families("seller_latest", since[-1:]))
