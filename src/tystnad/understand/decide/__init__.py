@@ -16,7 +16,7 @@ from tystnad.model import (
     ReasonScore,
     Status,
 )
-from tystnad.understand.decide.features import element_features
+from tystnad.understand.decide.features import crossed, element_features
 from tystnad.understand.decide.heads import Head
 from tystnad.understand.decide.model import DecisionModel, shipped_model
 from tystnad.understand.diagnosis import GHOSTED_FACTOR, Understanding, customer_hints
@@ -109,9 +109,11 @@ def _reasons(understood: Understanding, model: DecisionModel,
 def _meddicc(understood: Understanding, model: DecisionModel,
              features: dict[str, float]) -> tuple[tuple[MeddiccItem, ...], tuple[Decision, ...]]:
     items, decisions = [], []
-    for item in understood.diagnosis.meddicc:
-        values = element_features(item.element, features)
-        confirmed = model.meddicc.probabilities(values).get("confirmed", 0.0)
+    shared = crossed(features)
+    inputs = [element_features(item.element, features, shared) for item in understood.diagnosis.meddicc]
+    beliefs = model.meddicc.probabilities_of(inputs)
+    for item, values, belief in zip(understood.diagnosis.meddicc, inputs, beliefs, strict=True):
+        confirmed = belief.get("confirmed", 0.0)
         state, evidence = item.state, item.evidence
         if confirmed >= 0.5 and state is not MeddiccState.CONFIRMED:
             # Confirmed only with the sentence that shows it; without one the rules' reading stands.

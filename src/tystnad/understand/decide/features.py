@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import statistics
+from collections.abc import Mapping
 
 from tystnad.model import MeddiccElement, MeddiccState, Reason, SignalKind, Status
 from tystnad.read.reading import Reading
@@ -91,7 +92,16 @@ def deal_features(view: DealView, *, status: Status, signals: frozenset[SignalKi
     return features
 
 
-def element_features(element: MeddiccElement, deal: dict[str, float]) -> dict[str, float]:
+_CROSSED = ("customer_any:", "customer_last:", "seller_any:", "signal:")
+
+
+def crossed(deal: Mapping[str, float]) -> list[tuple[str, float]]:
+    """The deal's numbers each MEDDICC element weighs its own way (computed once a deal)."""
+    return [(name, value) for name, value in deal.items() if value and name.startswith(_CROSSED)]
+
+
+def element_features(element: MeddiccElement, deal: Mapping[str, float],
+                     shared: list[tuple[str, float]] | None = None) -> dict[str, float]:
     """One MEDDICC element's own view: which element, how the rules read it, and the deal's numbers
     crossed with the element, so each element weighs the same evidence its own way."""
     features = {"bias": 1.0, f"element:{element}": 1.0}
@@ -101,7 +111,6 @@ def element_features(element: MeddiccElement, deal: dict[str, float]) -> dict[st
     features["rule_weak"] = weak
     features[f"{element}:rule_confirmed"] = confirmed
     features[f"{element}:rule_weak"] = weak
-    for name, value in deal.items():
-        if value and name.startswith(("customer_any:", "customer_last:", "seller_any:", "signal:")):
-            features[f"{element}|{name}"] = value
+    for name, value in crossed(deal) if shared is None else shared:
+        features[f"{element}|{name}"] = value
     return features

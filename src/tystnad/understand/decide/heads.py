@@ -39,10 +39,15 @@ class Head:
         return vector
 
     def probabilities(self, values: Mapping[str, float]) -> dict[str, float]:
-        scores = self._matrix @ self._vector(values)
-        scores -= scores.max()
+        return self.probabilities_of([values])[0]
+
+    def probabilities_of(self, many: Sequence[Mapping[str, float]]) -> list[dict[str, float]]:
+        """Several inputs at once (a deal's seven MEDDICC elements): one matrix product."""
+        scores = np.stack([self._vector(values) for values in many]) @ self._matrix.T
+        scores -= scores.max(axis=1, keepdims=True)
         exp = np.exp(scores)
-        return {cls: float(p) for cls, p in zip(self.classes, exp / exp.sum(), strict=True)}
+        shares = exp / exp.sum(axis=1, keepdims=True)
+        return [dict(zip(self.classes, map(float, row), strict=True)) for row in shares]
 
     def drivers(self, values: Mapping[str, float], chosen: str, *, most: int = 5) -> list[tuple[str, float]]:
         """The features that pulled `chosen` above the other classes most, largest first."""
@@ -50,9 +55,11 @@ class Head:
         row = self.classes.index(chosen)
         margin = weights[row] - weights.mean(axis=0)
         pulls = margin * self._vector(values)
-        order = np.argsort(-pulls)
-        return [(self.features[i], round(float(pulls[i]), 3)) for i in order[:most]
-                if pulls[i] > 0 and self.features[i] != "bias"]
+        top = np.argpartition(-pulls, min(most + 1, len(pulls) - 1))[: most + 1] if len(pulls) > most + 1 \
+            else np.arange(len(pulls))
+        order = sorted(top, key=lambda i: -pulls[i])
+        return [(self.features[i], round(float(pulls[i]), 3)) for i in order
+                if pulls[i] > 0 and self.features[i] != "bias"][:most]
 
     def to_document(self) -> dict[str, Any]:
         return {"name": self.name, "classes": list(self.classes), "features": list(self.features),
