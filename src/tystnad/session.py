@@ -65,8 +65,7 @@ def scan_and_record(sources: Sequence[Path | str], *, seller: Seller, seller_tex
         home_zone=settings.timezone, workers=settings.workers, on_skip=on_skip, progress=progress,
         risk_model=load_model(settings.home, seller),
     )
-    store = open_store(settings.home)
-    try:
+    with open_store(settings.home) as store:
         outcomes = store.latest_outcomes()
         result = replace(result, diagnoses=tuple(
             replace(found, outcome=outcomes.get(found.deal.organization)) for found in result.diagnoses))
@@ -75,8 +74,6 @@ def scan_and_record(sources: Sequence[Path | str], *, seller: Seller, seller_tex
         # Sources as the user named them: `account:NAME` tells draft --save which account to use.
         store.record_scan(created_at=datetime.now().astimezone(), sources=[str(s) for s in sources],
                           seller=seller_text, document=document, text=text)
-    finally:
-        store.close()
     return Recorded(result=result, document=document, text=text)
 
 
@@ -90,23 +87,17 @@ class StoreSummary:
 
 def describe_store(home: Path) -> StoreSummary:
     """What is recorded under TYSTNAD_HOME, without reading any scan's deals."""
-    store = open_store(home)
-    try:
+    with open_store(home) as store:
         latest = store.latest_scan()
         return StoreSummary(path=store.path, scans=store.scan_count(),
                             latest_at=latest.created_at if latest else None,
                             latest_sources=latest.sources if latest else ())
-    finally:
-        store.close()
 
 
 def latest_scan(home: Path) -> RecordedScan:
     """The latest recorded scan, decoded where it leaves the store into the types a scan returns."""
-    store = open_store(home)
-    try:
+    with open_store(home) as store:
         record = store.latest_scan()
-    finally:
-        store.close()
     if record is None:
         raise ConfigError("no scan recorded yet; run `tystnad scan SOURCE --me DOMAINS` first")
     try:
@@ -130,21 +121,15 @@ def latest_deal(home: Path, organization: str) -> Diagnosis:
 def record_outcome(home: Path, organization: str, outcome: str, *, note: str = "") -> Outcome:
     recorded = Outcome(organization=organization.lower(), outcome=outcome, note=note,
                        recorded_at=datetime.now().astimezone())
-    store = open_store(home)
-    try:
+    with open_store(home) as store:
         store.record_outcome(recorded)
-    finally:
-        store.close()
     return recorded
 
 
 def latest_outcomes(home: Path) -> dict[str, Outcome]:
     """Each deal's latest recorded outcome, by organisation."""
-    store = open_store(home)
-    try:
+    with open_store(home) as store:
         return store.latest_outcomes()
-    finally:
-        store.close()
 
 
 def save_deal_draft(home: Path, draft: Draft, organization: str, *, account: str | None,

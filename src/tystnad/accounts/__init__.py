@@ -89,11 +89,8 @@ KINDS: dict[str, type[MailAccount]] = {ImapAccount.kind: ImapAccount}
 
 @contextmanager
 def _accounts(home: Path) -> Iterator[Accounts]:
-    store = open_store(home)
-    try:
+    with open_store(home) as store:
         yield Accounts(store)
-    finally:
-        store.close()
 
 
 def _load(record: AccountRecord) -> MailAccount:

@@ -75,11 +75,8 @@ def account_mail_root(home: Path, name: str) -> Path:
 
 def synced_mail_folders(home: Path, name: str) -> list[Path]:
     """The local Maildirs a synced account's mail was copied to, for scanning offline."""
-    store = open_store(home)
-    try:
+    with open_store(home) as store:
         synced = [folder for folder in Accounts(store).folders(name) if folder.synced_at is not None]
-    finally:
-        store.close()
     if not synced:
         raise NotSynced(f"account {name} has not been synced yet; run `tystnad sync {name}` first")
     root = account_mail_root(home, name)
@@ -87,11 +84,8 @@ def synced_mail_folders(home: Path, name: str) -> list[Path]:
 
 
 def copy_status(home: Path, name: str) -> CopyStatus:
-    store = open_store(home)
-    try:
+    with open_store(home) as store:
         folders = Accounts(store).folders(name)
-    finally:
-        store.close()
     root = account_mail_root(home, name)
     return CopyStatus(synced_at=max((f.synced_at for f in folders if f.synced_at), default=None),
                       messages=sum(LocalFolder(root / folder.local_dir).count() for folder in folders))

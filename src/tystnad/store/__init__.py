@@ -66,6 +66,12 @@ class Store:
     def close(self) -> None:
         self._db.close()
 
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, kind: object, error: object, trace: object) -> None:
+        self.close()
+
     def record_scan(self, *, created_at: datetime, sources: list[str], seller: str,
                     document: dict[str, Any], text: str | None = None) -> int:
         """`text`: the document already serialised (a large scan's JSON is costly to write twice)."""

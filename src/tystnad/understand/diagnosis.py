@@ -31,7 +31,7 @@ from tystnad.understand.threads import chronological
 from tystnad.understand.timing import BusinessCalendar, calendar_for, learn_rhythm, reply_latencies
 from tystnad.understand.view import DealView
 
-__all__ = ["ScanContext", "Understanding", "customer_hints", "diagnose", "deal_latencies", "timeline_of"]
+__all__ = ["ScanContext", "Understanding", "diagnose", "deal_latencies", "timeline_of"]
 
 # "Far beyond the norm" for `ghosted`: this many times the silence threshold.
 GHOSTED_FACTOR = 2.0
@@ -59,6 +59,7 @@ class Understanding:
     view: DealView
     # The deal as named numbers (decide/features.py), read before any learned decision.
     features: Mapping[str, float] = field(default_factory=dict)
+    hints: tuple[tuple[str, Evidence], ...] = ()  # the customer's words for reasons without a signal
 
 
 def _calendar(deal: Deal, context: ScanContext) -> BusinessCalendar:
@@ -178,10 +179,8 @@ def diagnose(deal: Deal, *, context: ScanContext) -> Understanding:
     messages = _messages(deal, context.now)
     seller = context.seller
     sides = [not seller.owns(m.sender) for m in messages]
-    rhythm = learn_rhythm(
-        reply_latencies(messages, is_customer=sides, calendar=calendar),
-        context.mailbox_latencies,
-    )
+    latencies = reply_latencies(messages, is_customer=sides, calendar=calendar)
+    rhythm = learn_rhythm(latencies, context.mailbox_latencies)
     timeline = timeline_of(messages, seller=seller, calendar=calendar, rhythm=rhythm,
                            now=context.now)
     threads = tuple(
@@ -211,17 +210,18 @@ def diagnose(deal: Deal, *, context: ScanContext) -> Understanding:
     signals = detect_signals(view)
     language = _language(deal, messages, seller, calendar.country)
     meddicc = assess_meddicc(view)
+    hints = customer_hints(view)
     diagnosis = Diagnosis(
         deal=deal, language=language, country=calendar.country, rhythm=rhythm, timeline=timeline,
-        threads=threads, signals=signals, reasons=rank_reasons(signals, meddicc, customer_hints(view)),
+        threads=threads, signals=signals, reasons=rank_reasons(signals, meddicc, hints),
         meddicc=meddicc, play=None,
         risk_drivers=deal_risk.drivers if deal_risk is not None and timeline.status is not Status.CLOSED else (),
     )
     features = deal_features(
-        view, status=timeline.status, signals=frozenset(signal.kind for signal in signals),
+        view, latencies=latencies, status=timeline.status, signals=frozenset(signal.kind for signal in signals),
         reasons={item.reason: item.score for item in diagnosis.reasons},
         meddicc={item.element: item.state for item in meddicc})
-    return Understanding(diagnosis=diagnosis, view=view, features=features)
+    return Understanding(diagnosis=diagnosis, view=view, features=features, hints=hints)
 
 
 def _with_risk(timeline: Timeline, assessment: Assessment | None) -> Timeline:

@@ -57,23 +57,20 @@ def rank_reasons(
 ) -> tuple[ReasonScore, ...]:
     kinds = {signal.kind: signal for signal in signals}
     scores: dict[Reason, float] = defaultdict(float)
-    evidence: dict[Reason, list[Evidence]] = defaultdict(list)
     primary: set[Reason] = set()
     for kind, reason, weight, is_primary in _WEIGHTS:
-        signal = kinds.get(kind)
-        if signal is None:
+        if kind not in kinds:
             continue
         scores[reason] += weight
         if is_primary:
             primary.add(reason)
-        if signal.evidence is not None and signal.evidence not in evidence[reason]:
-            evidence[reason].append(signal.evidence)
+    evidence = {reason: evidence_for(reason, signals) for reason in Reason}
     for family, quote in hints:
         reason, weight = HINTS[family]
         if quote not in evidence[reason]:
             scores[reason] += weight
             primary.add(reason)
-            evidence[reason].append(quote)
+            evidence[reason] += (quote,)
     for kind, (reason, factor) in _DAMPERS.items():
         if kind in kinds:
             scores[reason] *= factor
@@ -90,16 +87,18 @@ def rank_reasons(
     return tuple(ranked)
 
 
+
 def evidence_for(reason: Reason, signals: tuple[Signal, ...],
                  hints: tuple[tuple[str, Evidence], ...] = ()) -> tuple[Evidence, ...]:
-    """Every quote among the signals (and the customer's hints) that speaks for `reason`."""
+    """The quotes that speak for `reason`: each weighed signal's (the latest of its kind), then the
+    customer's own hints; rank_reasons and the learned reason head both quote these."""
+    kinds = {signal.kind: signal for signal in signals}
     found: list[Evidence] = []
     for kind, weighed, _, _ in _WEIGHTS:
-        if weighed is not reason:
-            continue
-        for signal in signals:
-            if signal.kind is kind and signal.evidence is not None and signal.evidence not in found:
-                found.append(signal.evidence)
+        signal = kinds.get(kind)
+        if weighed is reason and signal is not None and signal.evidence is not None \
+                and signal.evidence not in found:
+            found.append(signal.evidence)
     for family, quote in hints:
         if HINTS[family][0] is reason and quote not in found:
             found.append(quote)

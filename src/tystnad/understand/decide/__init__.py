@@ -19,7 +19,7 @@ from tystnad.model import (
 from tystnad.understand.decide.features import crossed, element_features
 from tystnad.understand.decide.heads import Head
 from tystnad.understand.decide.model import DecisionModel, shipped_model
-from tystnad.understand.diagnosis import GHOSTED_FACTOR, Understanding, customer_hints
+from tystnad.understand.diagnosis import GHOSTED_FACTOR, Understanding
 from tystnad.understand.meddicc import evidence_for as meddicc_evidence
 from tystnad.understand.reasons import evidence_for as reason_evidence
 
@@ -92,7 +92,7 @@ def _reasons(understood: Understanding, model: DecisionModel,
     diagnosis = understood.diagnosis
     probabilities = model.reason.probabilities(features)
     by_rule = {item.reason: item.evidence for item in diagnosis.reasons}
-    hints = customer_hints(understood.view)
+    hints = understood.hints
     ranked: list[ReasonScore] = []
     for name in sorted(probabilities, key=lambda r: -probabilities[r]):
         reason = Reason(name)

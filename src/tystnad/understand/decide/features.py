@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from tystnad.model import MeddiccElement, MeddiccState, Reason, SignalKind, Status
 from tystnad.read.reading import Reading
-from tystnad.understand.timing import reply_latencies
 from tystnad.understand.view import DealView
 
 __all__ = ["deal_features", "element_features", "FAMILIES"]
@@ -33,26 +32,24 @@ def _families(prefix: str, readings: list[Reading]) -> dict[str, float]:
     return {f"{prefix}:{family}": float(family in present) for family in FAMILIES}
 
 
-def _engaged_pace(view: DealView) -> float:
+def _engaged_pace(latencies: Sequence[float], usual: float) -> float:
     """The customer's pace while engaged: the median of the faster half of their replies, so a
     customer who slowed down does not set their own norm by slowing."""
-    sides = [view.is_customer(m) for m in view.messages]
-    latencies = sorted(reply_latencies(view.messages, is_customer=sides, calendar=view.calendar))
-    if not latencies:
-        return view.rhythm.median
-    return max(statistics.median(latencies[: max(1, (len(latencies) + 1) // 2)]), 0.25)
+    fastest = sorted(latencies)[: max(1, (len(latencies) + 1) // 2)]
+    return max(statistics.median(fastest), 0.25) if latencies else usual
 
 
-def deal_features(view: DealView, *, status: Status, signals: frozenset[SignalKind],
+def deal_features(view: DealView, *, latencies: Sequence[float], status: Status, signals: frozenset[SignalKind],
                   reasons: dict[Reason, float], meddicc: dict[MeddiccElement, MeddiccState]) -> dict[str, float]:
-    """`status`, `signals`, `reasons` and `meddicc` as the rules read the deal (before any decision)."""
+    """`latencies`: the customer's reply latencies (timing.reply_latencies); `status`, `signals`,
+    `reasons` and `meddicc` as the rules read the deal (before any decision)."""
     timeline = view.timeline
     answers = list(view.answers)
     last_answer = answers[-1:]
     since = [r for r in view.since_last_answer if not view.is_customer(r.message)]
     sellers = view.seller_messages()
     latest = view.readings[-1] if view.readings else None
-    engaged = _engaged_pace(view)
+    engaged = _engaged_pace(latencies, view.rhythm.median)
     features: dict[str, float] = {"bias": 1.0}
     features.update({f"rule_status:{s}": float(status is s) for s in Status})
     features.update({f"signal:{kind}": float(kind in signals) for kind in SignalKind})
