@@ -50,9 +50,10 @@ def _quote_of(reading: Reading, family: str) -> Evidence | None:
     return Evidence(message_id=reading.message.message_id, quote=reading.sentence(hits[0]))
 
 
-def _metric_quote(readings: list[Reading]) -> Evidence | None:
+def _metric_quote(readings: list[Reading], pattern: re.Pattern[str] | None = None) -> Evidence | None:
+    """The first sentence with a figure (`pattern`, by default a number with a unit)."""
     for reading in readings:
-        match = _metric().search(reading.text)
+        match = (pattern or _metric()).search(reading.text)
         if match:
             return Evidence(message_id=reading.message.message_id,
                             quote=sentence_around(reading.text, match.start()))
@@ -120,7 +121,8 @@ def evidence_for(view: DealView, element: MeddiccElement) -> Evidence | None:
     when the customer confirmed a recap ("bra sammanfattat", "spot on")."""
     customer = view.customer_answers()
     if element is MeddiccElement.METRICS:
-        return (_metric_quote(customer) or _counted_quote(customer) or _metric_quote(view.seller_messages()))
+        return (_metric_quote(customer) or _metric_quote(customer, _counted())
+                or _metric_quote(view.seller_messages()))
     seller = view.seller_messages() if any(r.has("confirms_recap") for r in customer) else []
     families = _EVIDENCE_FAMILIES.get(element, ())
     for readings in (customer, seller):
@@ -155,14 +157,6 @@ def _counted() -> re.Pattern[str]:
     not_dates = "|".join(re.escape(m) for m in months)
     return re.compile(rf"(?<![\d:./-])\d[\d\s.,]*\s(?!(?:{not_dates})\b)[^\W\d_]{{3,}}", re.IGNORECASE)
 
-
-def _counted_quote(readings: list[Reading]) -> Evidence | None:
-    for reading in readings:
-        match = _counted().search(reading.text)
-        if match:
-            return Evidence(message_id=reading.message.message_id,
-                            quote=sentence_around(reading.text, match.start()))
-    return None
 
 
 def _dated_step(readings: list[Reading]) -> Evidence | None:
