@@ -16,8 +16,9 @@ from tystnad.understand.risk import prior_model
 
 __all__ = ["Example", "collect", "SELLERS"]
 
-# The seller's side in every corpus: ../shared's (saljab.se, northwind.io) and tests/corpus's.
-SELLERS = Seller(domains=frozenset({"saljab.se", "northwind.io", "saljare.se", "vendorly.io"}))
+# The seller's side in every corpus: ../shared's (saljab.se, northwind.io), tests/corpus's and corpus/'s.
+SELLERS = Seller(domains=frozenset({"saljab.se", "northwind.io", "saljare.se", "vendorly.io", "saljhuset.se",
+                                     "nordvik.io"}))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -40,9 +40,10 @@ def _has(features: dict[str, float], *names: str) -> bool:
 
 def _owed_after_yes(features: dict[str, float]) -> bool:
     """SPEC: the customer said yes or asked for something, and the seller's own promise since then
-    ("I'll send the contract tomorrow") is still open, whoever wrote last: the seller owes."""
-    return _has(features, "customer_last:customer_yes", "customer_last:closed_won") and _has(
-        features, "seller_latest:seller_promise")
+    ("I'll send the contract tomorrow") is still open, whoever wrote last: the seller owes. A signed
+    contract is closed: the seller's onboarding promises after it are not owed replies."""
+    said_yes = _has(features, "customer_last:customer_yes") and not _has(features, "customer_last:closed_won")
+    return said_yes and _has(features, "seller_latest:seller_promise", "seller_latest:dated_promise")
 
 
 def _possible(rule: Status, features: dict[str, float]) -> set[Status]:

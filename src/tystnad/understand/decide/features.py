@@ -32,6 +32,12 @@ def _families(prefix: str, readings: list[Reading]) -> dict[str, float]:
     return {f"{prefix}:{family}": float(family in present) for family in FAMILIES}
 
 
+def _dated_promise(reading: Reading) -> bool:
+    """"… och skickar det till dig i morgon förmiddag": a promise with its day, in one sentence."""
+    return any(hit.family in ("seller_promise", "promise_verbs") and not hit.negated and reading.moments_in(hit)
+               for hit in reading.hits)
+
+
 def _engaged_pace(latencies: Sequence[float], usual: float) -> float:
     """The customer's pace while engaged: the median of the faster half of their replies, so a
     customer who slowed down does not set their own norm by slowing."""
@@ -85,6 +91,7 @@ def deal_features(view: DealView, *, latencies: Sequence[float], status: Status,
     features.update(_families("customer_last", last_answer))
     features.update(_families("seller_since", since))
     features.update(_families("seller_latest", since[-1:]))
+    features["seller_latest:dated_promise"] = float(any(_dated_promise(r) for r in since[-1:]))
     features.update(_families("seller_any", sellers))
     return features
 

@@ -13,7 +13,7 @@ from tystnad.understand.view import DealView
 
 __all__ = [
     "Commitment", "commitments", "detect_deferrals", "detect_concerns", "detect_next_step",
-    "detect_engaged", "closing_words",
+    "detect_engaged", "closing_words", "is_acknowledgement", "deciding_answer",
 ]
 
 # A named later moment this far beyond the message is a pause, not a short wait.
@@ -41,21 +41,45 @@ class Commitment:
     is_pause: bool
 
 
-def commitments(view: DealView) -> list[Commitment]:
-    """Promises and pauses in the customer's latest answer, and in the seller's mail after it
-    that confirms a pause ("Då hör jag av mig i augusti")."""
+# A last word this short, with no question and nothing deferred or asked for, acknowledges.
+_ACK_MAX_WORDS = 12
+_ACK_BLOCKERS = ("vague_deferral", "event_deferral", "contact_later", "hesitation", "closed_lost",
+                 "closed_won", "customer_yes", "internal_change", "budget_pressure", "not_relevant")
+
+
+def is_acknowledgement(reading: Reading) -> bool:
+    """"Perfekt 👍", "Bra, tack.", "Perfect, thank you. I'll include it.": a bare receipt of what the
+    seller said or agreed, which adds nothing to answer and takes nothing back."""
+    text = reading.text
+    return (len(text.split()) <= _ACK_MAX_WORDS and "?" not in text and not reading.moments
+            and not any(reading.has(family) for family in _ACK_BLOCKERS))
+
+
+def deciding_answer(view: DealView) -> tuple[Reading, list[Reading]] | None:
+    """The customer's latest answer that says something, and the mail after it: a bare
+    acknowledgement of the seller's reply ("Perfekt 👍" after "Jag ringer dig 4 maj") keeps what
+    was agreed in the answer before it."""
     answers = view.customer_answers()
     if not answers:
-        return []
-    latest = answers[-1]
+        return None
+    index = len(answers) - 1
+    while index > 0 and is_acknowledgement(answers[index]):
+        index -= 1
+    anchor = answers[index]
+    position = view.readings.index(anchor)
+    return anchor, list(view.readings[position + 1:])
+
+
+def _answer_commitments(view: DealView, answer: Reading, later: list[Reading]) -> list[Commitment]:
+    """Promises and pauses in one customer answer, and in the seller's reply right after it that
+    confirms a pause ("Då hör jag av mig 4 maj") -- only when the customer's answer deferred; a later
+    offer of a pause is the seller's idea, not an agreement."""
     found: list[Commitment] = []
-    # The seller's reply right after confirms a pause ("Då hör jag av mig 4 maj") only when the
-    # customer's answer deferred; a later offer of a pause is the seller's idea, not an agreement.
-    customer_deferred = bool(latest.moments) or any(
-        latest.has(family) for family in ("vague_deferral", "event_deferral", "promise_verbs", "contact_later"))
-    after = [r for r in view.after_last_answer() if r.message.is_answer]
+    customer_deferred = bool(answer.moments) or any(
+        answer.has(family) for family in ("vague_deferral", "event_deferral", "promise_verbs", "contact_later"))
+    after = [r for r in later if r.message.is_answer and not view.is_customer(r.message)]
     followers = after[:1] if customer_deferred else []
-    for reading in [latest, *followers]:
+    for reading in [answer, *followers]:
         is_customer = view.is_customer(reading.message)
         sent = view.local_day(reading.message)
         for hit in reading.hits:
@@ -75,6 +99,39 @@ def commitments(view: DealView) -> list[Commitment]:
             sentence = _sentence_hit(reading, moment.start)
             if sentence is not None:
                 found.append(Commitment(reading=reading, hit=sentence, day=moment.day, is_pause=True))
+    return found
+
+
+# An earlier answer's pause counts when the customer asked for it in words and the seller confirmed
+# the day ("Could you come back to me after Easter?" / "I'll be in touch w/c 20 April").
+_ASKS_LATER = ("contact_later", "event_deferral", "vague_deferral")
+
+
+def _reopens(reading: Reading) -> bool:
+    """A customer answer that takes the deal up again: a question, a yes, a request to go on."""
+    return "?" in reading.text or reading.has("customer_yes") or reading.has("asks_next_step")
+
+
+def commitments(view: DealView) -> list[Commitment]:
+    """Promises and pauses in the customer's latest answer that says something (a bare "Perfekt 👍"
+    keeps what the answer before it agreed), and pauses agreed in earlier answers that no later
+    answer has taken up again ("come back after Easter", then only the board papers to prepare)."""
+    deciding = deciding_answer(view)
+    if deciding is None:
+        return []
+    latest, later = deciding
+    found = _answer_commitments(view, latest, later)
+    answers = view.customer_answers()
+    index = answers.index(latest)
+    for earlier in reversed(answers[:index]):
+        if _reopens(answers[index]):
+            break
+        index -= 1
+        if not any(earlier.has(family) for family in _ASKS_LATER):
+            continue  # a season or a start date in passing is background, not a pause asked for
+        position = view.readings.index(earlier)
+        found.extend(c for c in _answer_commitments(view, earlier, list(view.readings[position + 1:]))
+                     if c.is_pause and not view.is_customer(c.reading.message))
     return found
 
 
@@ -208,13 +265,15 @@ def _question_spans(text: str) -> list[tuple[int, int]]:
 
 
 def closing_words(view: DealView) -> tuple[str, Reading, Hit] | None:
-    """The customer's latest answer says no or yes for good: ("lost"|"won", reading, hit)."""
+    """The customer said no or yes for good: ("lost"|"won", reading, hit). A signed contract or a
+    purchase order stays won whatever onboarding mail follows, unless a later answer says no; a no
+    stands unless a later answer takes the deal up again (a question, a yes, a next step)."""
     answers = view.customer_answers()
-    if not answers:
-        return None
-    latest = answers[-1]
-    for family, outcome in (("closed_lost", "lost"), ("closed_won", "won")):
-        hits = latest.found(family)
-        if hits:
-            return outcome, latest, hits[0]
+    for index in range(len(answers) - 1, -1, -1):
+        reading, later = answers[index], answers[index + 1:]
+        lost, won = reading.found("closed_lost"), reading.found("closed_won")
+        if lost and not any(_reopens(answer) for answer in later):
+            return "lost", reading, lost[0]
+        if won and not any(answer.has("closed_lost") or answer.has("not_relevant") for answer in later):
+            return "won", reading, won[0]
     return None
