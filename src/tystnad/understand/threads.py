@@ -180,23 +180,23 @@ def group_deals(threads: Iterable[Thread], *, seller: Seller) -> list[Deal]:
 
 
 def _thread_organization(thread: Thread, seller: Seller) -> str | None:
-    """The organisation that writes to the seller most, else the one the seller writes to."""
-    senders: Counter[str] = Counter()
-    recipients: Counter[str] = Counter()
+    """The organisation the seller is in conversation with: who writes to the seller and whom the
+    seller writes to count double, so a partner who opened the thread by writing to the customer
+    does not take the customer's deal; mail among outsiders counts once."""
+    parties: Counter[str] = Counter()
     for message in thread.messages:
         if message.is_bounce:
             continue  # a mail server's report names the server, not the customer
         if not seller.owns(message.sender):
-            senders[organization_of(message.sender)] += 1
+            to_seller = any(seller.owns(address) for address in (*message.to, *message.cc))
+            parties[organization_of(message.sender)] += 2 if to_seller else 1
         else:
             for address in message.to or message.cc:
                 if not seller.owns(address):
-                    recipients[organization_of(address)] += 1
-    if senders:
-        return senders.most_common(1)[0][0]
-    if recipients:
-        return recipients.most_common(1)[0][0]
-    return None
+                    parties[organization_of(address)] += 2
+    if not parties:
+        return None
+    return parties.most_common(1)[0][0]
 
 
 def _outside_party(message: Message, seller: Seller) -> str | None:

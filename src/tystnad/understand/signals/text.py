@@ -143,10 +143,38 @@ def _sentence_hit(reading: Reading, position: int) -> Hit | None:
     return None
 
 
+# Deferral words that, beside an event in the same answer, tie the next word to that event.
+_TIED_DEFERRALS = ("contact_later", "vague_deferral")
+
+
+def _tied_to_event(reading: Reading) -> Hit | None:
+    """"I will present it at the comité on 10 February and come back to you after", "Hör av dig
+    vecka 34, så tar vi fram ett budgetunderlag": the customer puts their next word after an event
+    they name in the same answer. Their own question to the seller is not a deferral."""
+    if not reading.has("events"):
+        return None
+    questions = _question_spans(reading.text)
+    for hit in reading.hits:
+        if hit.family not in _TIED_DEFERRALS or hit.negated:
+            continue
+        asks = reading.text[hit.sentence_start:hit.sentence_end].rstrip().endswith("?")
+        if asks and hit.family != "contact_later":  # "Can you contact me in June?" still defers
+            continue
+        if any(start != hit.sentence_start for start, _ in questions):
+            continue  # they ask for something now: the season named is background to a live exchange
+        return hit
+    return None
+
+
 def detect_deferrals(view: DealView) -> list[Signal]:
     found: dict[SignalKind, Signal] = {}
     answers = view.customer_answers()
     for reading in answers:
+        tied = _tied_to_event(reading)
+        if tied is not None:
+            found[SignalKind.EVENT_DEFERRAL] = Signal(
+                kind=SignalKind.EVENT_DEFERRAL, evidence=_evidence(reading, tied),
+                detail="deferred until an event the customer named")
         for hit in reading.hits:
             if hit.negated:
                 continue
