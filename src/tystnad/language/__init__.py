@@ -51,6 +51,8 @@ class Language:
     evaluators: tuple[str, ...]  # titles that evaluate and recommend
     question_words: dict[str, tuple[str, ...]]  # answer asked for -> question words (see signals/questions.py)
     metric_units: tuple[str, ...]  # after a number, a measure of the customer's situation (see meddicc.py)
+    metric_numbers: tuple[str, ...]  # numbers said in words, before a unit ("tre personer")
+    metric_time_units: tuple[str, ...]  # units that need digits: in words they are a deferral
     proposal_files: tuple[str, ...]  # in an attachment's name, an offer (see signals/trends.py)
 
 
@@ -113,6 +115,8 @@ def _language(data: dict[str, Any]) -> Language:
         evaluators=tuple(data.get("roles", {}).get("evaluators", ())),
         question_words={kind: tuple(words) for kind, words in data.get("questions", {}).items()},
         metric_units=tuple(data.get("metrics", {}).get("units", ())),
+        metric_numbers=tuple(data.get("metrics", {}).get("numbers", ())),
+        metric_time_units=tuple(data.get("metrics", {}).get("time_units", ())),
         proposal_files=tuple(data.get("attachments", {}).get("proposal", ())),
     )
 

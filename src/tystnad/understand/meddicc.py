@@ -26,13 +26,24 @@ def _unit(unit: str) -> str:
     return re.escape(unit) + (r"\b" if unit[-1].isalnum() else "")
 
 
+def _spoken(number: str) -> str:
+    """"en halv", "half ~ a", "halv*" as a pattern: words apart by spaces, a star going on."""
+    words = [w for w in number.casefold().split() if w != "~"]
+    return r"\s+".join(re.escape(w[:-1]) + r"\w*" if w.endswith("*") else re.escape(w) for w in words)
+
+
 @cache
 def _metric() -> re.Pattern[str]:
     """A number tied to a situation: an amount, a share, a count of hours, people or units."""
     units = sorted({unit.casefold() for lang in languages() for unit in lang.metric_units},
                    key=lambda unit: (-len(unit), unit))
     words = "".join(f"|{_unit(unit)}" for unit in units)
-    return re.compile(rf"\d[\d\s.,]*\s?(?:[{re.escape(_SIGNS)}]{words})", re.IGNORECASE)
+    timed = {unit.casefold() for lang in languages() for unit in lang.metric_time_units}
+    counted = "|".join(_unit(unit) for unit in units if unit not in timed)
+    spoken = {_spoken(number) for lang in languages() for number in lang.metric_numbers}
+    said = "|".join(sorted(spoken, key=lambda n: (-len(n), n)))
+    in_words = rf"|\b(?:{said})\s+(?:\w+\s+)?(?:{counted})" if said and counted else ""
+    return re.compile(rf"\d[\d\s.,]*\s?(?:[{re.escape(_SIGNS)}]{words}){in_words}", re.IGNORECASE)
 
 
 _FAMILIES = {
@@ -60,6 +71,34 @@ def _metric_quote(readings: list[Reading], pattern: re.Pattern[str] | None = Non
     return None
 
 
+def _recapped_metric(seller: list[Reading]) -> Evidence | None:
+    """"Du nämnde att ni hade 4 procent felplock i fjol": the seller restating a figure the customer
+    gave them, in the same sentence (SPEC counts it; a price alone has no such attribution)."""
+    for reading in seller:
+        for hit in reading.found("recap"):
+            sentence = reading.text[hit.sentence_start:hit.sentence_end]
+            if _metric().search(sentence):
+                return Evidence(message_id=reading.message.message_id, quote=reading.sentence(hit))
+    return None
+
+
+def _confirmed_recap(view: DealView, family: str) -> Evidence | None:
+    """The seller's recap of the customer's situation that the customer's next answer confirmed
+    ("Bra sammanfattat, det är precis vad vi behöver"): the recap's sentence for `family`."""
+    readings = view.readings
+    for index, reading in enumerate(readings):
+        confirmations = [h for h in reading.found("confirms_recap")
+                         if not reading.text[h.sentence_start:h.sentence_end].rstrip().endswith("?")]
+        if not view.is_customer(reading.message) or not confirmations:
+            continue  # "Stämmer det att ni …?" asks; it does not confirm
+        earlier = [r for r in readings[:index] if not view.is_customer(r.message)]
+        if earlier:
+            evidence = _quote_of(earlier[-1], family)
+            if evidence is not None:
+                return evidence
+    return None
+
+
 def assess_meddicc(view: DealView) -> tuple[MeddiccItem, ...]:
     customer = view.customer_answers()
     seller = view.seller_messages()
@@ -68,7 +107,7 @@ def assess_meddicc(view: DealView) -> tuple[MeddiccItem, ...]:
     def put(element: MeddiccElement, state: MeddiccState, evidence: Evidence | None = None) -> None:
         items[element] = MeddiccItem(element=element, state=state, evidence=evidence)
 
-    found = _metric_quote(customer)
+    found = _metric_quote(customer) or _recapped_metric(seller)
     if found:
         put(MeddiccElement.METRICS, MeddiccState.CONFIRMED, found)
     elif _metric_quote(seller):
@@ -76,6 +115,8 @@ def assess_meddicc(view: DealView) -> tuple[MeddiccItem, ...]:
 
     for element, family in _FAMILIES.items():
         evidence = next((e for r in customer if (e := _quote_of(r, family)) is not None), None)
+        if evidence is None and element is MeddiccElement.IDENTIFY_PAIN:
+            evidence = _confirmed_recap(view, family)
         if evidence is not None:
             put(element, MeddiccState.CONFIRMED, evidence)
         elif any(r.has(family) for r in seller):

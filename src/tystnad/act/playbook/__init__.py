@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from tystnad.act.playbook.drafts import write_draft
 from tystnad.model import Decision, Diagnosis, Play, PlayKind, Reason, SignalKind, Status
 from tystnad.understand.decide.heads import Head
+from tystnad.understand.signals.text import closing_words
 from tystnad.understand.view import DealView
 
 __all__ = ["play_features", "recommend", "rule_play"]
@@ -119,7 +120,7 @@ def recommend(diagnosis: Diagnosis, *, view: DealView, play_head: Head | None = 
             why = (f"Still within this customer's usual pace ({diagnosis.rhythm.median:.1f} "
                    f"business days); look again on {look_again.isoformat()}.")
         play = Play(kind=PlayKind.WAIT, send_on=max(look_again, next_day), why=why)
-    elif status is Status.CLOSED and learned is not None and learned[0] is PlayKind.WAIT:
+    elif status is Status.CLOSED and _closed_as(view, learned) == "won":
         play = Play(kind=PlayKind.WAIT, send_on=None,
                     why="The customer has decided; nothing to chase, wait for the next step they set.")
     elif status is Status.CLOSED:
@@ -131,6 +132,15 @@ def recommend(diagnosis: Diagnosis, *, view: DealView, play_head: Head | None = 
     if status is not Status.CLOSED:
         play = replace(play, draft=write_draft(diagnosis, view=view, kind=play.kind))
     return replace(diagnosis, play=play)
+
+
+def _closed_as(view: DealView, learned: tuple[PlayKind, Decision] | None) -> str:
+    """"won" or "lost" as the customer's words say; where they say neither (the heads closed it),
+    the learned play's reading: waiting for the step they set, or letting go."""
+    closing = closing_words(view)
+    if closing is not None:
+        return closing[0]
+    return "won" if learned is not None and learned[0] is PlayKind.WAIT else "lost"
 
 
 def _for_silence(diagnosis: Diagnosis, view: DealView, reason: Reason | None,

@@ -20,6 +20,8 @@ __all__ = ["write_draft"]
 
 # Months ahead for "Shall I get back to you in {month}?": a quarter, as sellers usually offer.
 PAUSE_MONTHS = 3
+# A customer sentence shorter than this ("Thanks.", "Ok!") is no words of theirs to build a mail on.
+QUOTABLE_WORDS = 3
 
 
 @cache
@@ -60,8 +62,9 @@ def write_draft(diagnosis: Diagnosis, *, view: DealView, kind: PlayKind) -> Draf
     signer = sellers[-1].message.sender.name.split()[0] if sellers and sellers[-1].message.sender.name else ""
     thread = diagnosis.threads[0].thread if diagnosis.threads else None
     customer_ids = {r.message.message_id for r in answers}
+    # Their words worth quoting back: a sentence that says something, not a bare "Thanks."
     their_words = next((e.quote.rstrip(",.;: ") for r in diagnosis.reasons for e in r.evidence
-                        if e.message_id in customer_ids), "")
+                        if e.message_id in customer_ids and len(e.quote.split()) >= QUOTABLE_WORDS), "")
     month = view.today.replace(day=1)
     for _ in range(PAUSE_MONTHS):
         month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)

@@ -46,6 +46,16 @@ def _owed_after_yes(features: dict[str, float]) -> bool:
     return said_yes and _has(features, "seller_latest:seller_promise", "seller_latest:dated_promise")
 
 
+def _says_something(features: dict[str, float]) -> bool:
+    """The customer's last word asks, or says something that wants an answer: not a bare
+    acknowledgement, not a deferral of their own (then the deal waits for what they deferred to)."""
+    if features.get("last_answer_questions"):
+        return True
+    deferred = _has(features, *(f"customer_last:{family}" for family in (
+        "vague_deferral", "contact_later", "event_deferral", "next_step")))
+    return not features.get("last_answer_acknowledges") and not deferred
+
+
 def _possible(rule: Status, features: dict[str, float]) -> set[Status]:
     """The statuses the mail can support at all (SPEC's definitions), whatever the head prefers: closed
     needs the customer's no or yes, a pause a later moment or event they named, ghosted a follow-up
@@ -68,7 +78,7 @@ def _possible(rule: Status, features: dict[str, float]) -> set[Status]:
         features, "seller_since:seller_promise", "seller_since:promise_verbs")
     if features.get("customer_wrote_last") or owed:
         possible.add(Status.YOUR_MOVE)
-    if features.get("customer_wrote_last") and features.get("last_answer_questions"):
+    if features.get("customer_wrote_last") and _says_something(features):
         # They asked and wait for the answer. A last word without a question may be a bare
         # acknowledgement of an agreed step, which owes nothing: then the deal waits for that step.
         possible -= {Status.WAITING, Status.SILENT, Status.GHOSTED}

@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 
 from tystnad.model import MeddiccElement, MeddiccState, Reason, SignalKind, Status
 from tystnad.read.reading import Reading
+from tystnad.understand.signals.text import is_acknowledgement
 from tystnad.understand.view import DealView
 
 __all__ = ["deal_features", "element_features", "FAMILIES"]
@@ -20,6 +21,7 @@ FAMILIES = (
     "contact_later", "courtesy", "criteria", "decision_power", "engaged", "event_deferral", "hesitation",
     "internal_change", "needs_approval", "next_step", "not_relevant", "pain", "pressure", "promise_verbs",
     "proposal", "vague_deferral", "customer_yes", "confirms_recap", "seller_promise", "checkin", "smaller_step",
+    "recap", "events",
 )
 
 
@@ -82,6 +84,7 @@ def deal_features(view: DealView, *, latencies: Sequence[float], status: Status,
         "messages": _log(len(view.messages)),
         "last_answer_words": _log(len(last_answer[0].text.split())) if last_answer else 0.0,
         "last_answer_questions": min(float(last_answer[0].text.count("?")), 3.0) if last_answer else 0.0,
+        "last_answer_acknowledges": float(bool(last_answer) and is_acknowledgement(last_answer[0])),
         "seller_questions_since": min(float(sum(r.text.count("?") for r in since)), 4.0),
     })
     features.update(_families("customer_any", answers))

@@ -44,7 +44,8 @@ class Commitment:
 # A last word this short, with no question and nothing deferred or asked for, acknowledges.
 _ACK_MAX_WORDS = 12
 _ACK_BLOCKERS = ("vague_deferral", "event_deferral", "contact_later", "hesitation", "closed_lost",
-                 "closed_won", "customer_yes", "internal_change", "budget_pressure", "not_relevant")
+                 "closed_won", "customer_yes", "internal_change", "budget_pressure", "not_relevant",
+                 "proposal", "asks_next_step", "pain", "criteria", "needs_approval", "competition")
 
 
 def is_acknowledgement(reading: Reading) -> bool:
