@@ -113,6 +113,10 @@ def _reasons(understood: Understanding, model: DecisionModel,
         ranked.append(ReasonScore(reason=reason, score=round(probabilities[name], 2), evidence=evidence))
     if not ranked:
         return (), None
+    frozen = next((r for r in ranked if r.reason is Reason.BUDGET_GONE), None)
+    if frozen is not None and features.get("customer_any:budget_frozen") and ranked[0] is not frozen:
+        # The customer said the money is frozen or gone: a fact, whatever else the mail suggests.
+        ranked = [frozen, *(r for r in ranked if r is not frozen)]
     top = str(ranked[0].reason)
     return tuple(ranked), _decision(model.reason, "reason", features, top, probabilities[top])
 
