@@ -12,7 +12,7 @@ from tystnad.model import Evidence, Signal, SignalKind, Status
 from tystnad.read.phrases import fold
 from tystnad.read.quotes import first_sentence
 from tystnad.read.reading import Reading
-from tystnad.understand.signals.text import detect_next_step
+from tystnad.understand.signals.text import detect_next_step, is_acknowledgement
 from tystnad.understand.timing import reply_latencies
 from tystnad.understand.view import DealView
 
@@ -78,13 +78,26 @@ def _length(reading: Reading) -> int:
     return len(_WORD.findall(reading.text))
 
 
+def _receipt(view: DealView, answer: Reading) -> bool:
+    """"Bra, tack." to the seller's "Jag hör av mig måndag 4 maj", "Påskrivet avtal bifogat": a short
+    answer that receives an agreed step or closes the deal is a receipt, not a reply shrinking."""
+    if answer.has("closed_won") or answer.has("closed_lost"):
+        return True
+    if not is_acknowledgement(answer):
+        return False
+    position = view.readings.index(answer)
+    before = view.readings[position - 1] if position else None
+    return before is not None and not view.is_customer(before.message) and (
+        bool(before.moments) or before.has("next_step") or before.has("seller_promise"))
+
+
 def detect_shrinking(view: DealView) -> list[Signal]:
     answers = view.customer_answers()
     if len(answers) < 2:
         return []
     lengths = [_length(r) for r in answers]
     latest, longest = lengths[-1], max(lengths[:-1])
-    if latest > 0.5 * longest or latest > 40 or longest < 15:
+    if latest > 0.5 * longest or latest > 40 or longest < 15 or _receipt(view, answers[-1]):
         return []
     return [Signal(kind=SignalKind.SHRINKING_REPLIES, evidence=_quote(answers[-1]),
                    detail=f"latest reply {latest} words, earlier up to {longest}")]
