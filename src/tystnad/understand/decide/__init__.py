@@ -5,6 +5,7 @@ keeps the features that drove it, and a reason or a confirmed element is only gi
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 
 from tystnad.model import (
@@ -24,6 +25,14 @@ from tystnad.understand.meddicc import evidence_for as meddicc_evidence
 from tystnad.understand.reasons import evidence_for as reason_evidence
 
 __all__ = ["DecisionModel", "decide", "shipped_model"]
+
+# Fewer business days of quiet than this is never called silent by the heads (the rules may).
+MIN_SILENT_DAYS = 3
+
+
+def _log_days(days: float) -> float:
+    return math.log1p(days)  # as features.py scales silence_days
+
 
 # A reason the heads rank this low is left out, unless it is the first.
 MIN_REASON = 0.15
@@ -64,7 +73,9 @@ def _possible(rule: Status, features: dict[str, float]) -> set[Status]:
     question, the seller is not waiting for them."""
     customer = ("customer_any:closed_lost", "customer_any:closed_won", "customer_any:customer_yes",
                 "customer_any:not_relevant")
-    possible = {rule, Status.WAITING, Status.SILENT}
+    possible = {rule, Status.WAITING}
+    if rule in (Status.SILENT, Status.GHOSTED) or features.get("silence_days", 0.0) >= _log_days(MIN_SILENT_DAYS):
+        possible.add(Status.SILENT)  # a day or two of quiet is no warning, however quick they were
     if _has(features, *customer):
         possible.add(Status.CLOSED)
     if _has(features, "waiting_until_named", "customer_last:contact_later", "customer_last:event_deferral",
