@@ -248,11 +248,18 @@ def detect_next_step(view: DealView) -> list[Signal]:
             if any(m.day >= sent for m in moments):
                 return [Signal(kind=SignalKind.NEXT_STEP_AGREED, evidence=_evidence(reading, hit),
                                detail="a next step with a time")]
-    for commitment in commitments(view):
+    found = commitments(view)
+    for commitment in found:
         if commitment.is_pause and commitment.day > view.today:
             return [Signal(kind=SignalKind.NEXT_STEP_AGREED,
                            evidence=_evidence(commitment.reading, commitment.hit),
                            detail=f"agreed to pick up again from {commitment.day.isoformat()}")]
+    for commitment in found:
+        # "Besked på fredag, efter ledningsgruppen": a day the customer set themselves, still ahead.
+        if view.is_customer(commitment.reading.message) and commitment.day >= view.today:
+            return [Signal(kind=SignalKind.NEXT_STEP_AGREED,
+                           evidence=_evidence(commitment.reading, commitment.hit),
+                           detail=f"the customer named {commitment.day.isoformat()}")]
     return []
 
 
