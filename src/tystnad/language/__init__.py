@@ -59,7 +59,6 @@ class Language:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class MailSystems:
     free_mail_domains: frozenset[str]
-    public_suffixes_two_labels: frozenset[str]
     bounce_senders: tuple[str, ...]
     other_subject_prefixes: tuple[str, ...]
     country_of_tld: dict[str, str]
@@ -146,7 +145,6 @@ def mail_systems() -> MailSystems:
     data = _read("mailboxes.toml")
     return MailSystems(
         free_mail_domains=frozenset(data["free_mail_domains"]),
-        public_suffixes_two_labels=frozenset(data["public_suffixes_two_labels"]),
         bounce_senders=tuple(data["bounce_senders"]),
         other_subject_prefixes=tuple(data["other_subject_prefixes"]),
         country_of_tld=dict(data["country_of_tld"]),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from functools import cache
 
+import tldextract
+
 from tystnad.language import languages, mail_systems
 from tystnad.model import Address
 
@@ -11,17 +13,28 @@ __all__ = ["organization_of", "is_free_mail", "country_of"]
 
 
 def is_free_mail(address: Address) -> bool:
-    return address.domain in mail_systems().free_mail_domains
+    """A consumer mailbox (gmail, a national provider, an ISP): its owner is a person, not the
+    provider ("mail.163.com" is 163.com's)."""
+    providers = mail_systems().free_mail_domains
+    return address.domain in providers or _registrable(address.domain) in providers
+
+
+@cache
+def _suffixes() -> tldextract.TLDExtract:
+    # The Public Suffix List snapshot bundled with the package: never fetched, never cached on disk,
+    # so reading mail stays offline. ICANN suffixes only ("ac.be", "co.uk"), not private ones.
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
 
 @cache
 def _registrable(domain: str) -> str:
-    """"mail.kvarnbyn.se" -> "kvarnbyn.se"; "sales.acme.co.uk" -> "acme.co.uk"."""
-    labels = domain.split(".")
-    if len(labels) <= 2:
-        return domain
-    keep = 3 if ".".join(labels[-2:]) in mail_systems().public_suffixes_two_labels else 2
-    return ".".join(labels[-keep:])
+    """"mail.kvarnbyn.se" -> "kvarnbyn.se"; "sales.acme.co.uk" -> "acme.co.uk"; "mail.ulb.ac.be" ->
+    "ulb.ac.be": the name an organisation registered under its public suffix."""
+    found = _suffixes()(domain).top_domain_under_public_suffix
+    if found:
+        return found
+    labels = domain.split(".")  # no known suffix (an internal or made-up domain): its last two labels
+    return ".".join(labels[-2:])
 
 
 def organization_of(address: Address) -> str:
