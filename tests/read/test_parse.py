@@ -109,3 +109,32 @@ def test_dsn_from_mailer_daemon_is_a_bounce() -> None:
     message = _parse(eml(sender="Mail Delivery System <MAILER-DAEMON@mx.kvarnbyn.se>",
                          subject="Undelivered Mail Returned to Sender"))
     assert message.is_bounce
+
+
+LIST = {"List-Id": "Users of the vendor's radios <users.lists.vendor.com>",
+        "List-Post": "<mailto:users@lists.vendor.com>", "Precedence": "list"}
+
+
+def test_a_list_that_rewrote_the_sender_gives_the_real_author_from_reply_to() -> None:
+    data = eml(sender='"Jane Doe via Users" <users@lists.vendor.com>',
+               headers={**LIST, "Reply-To": "Jane Doe <jane.doe@uni-example.ac.uk>"})
+    assert _parse(data).sender.email == "jane.doe@uni-example.ac.uk"
+    assert _parse(data).sender.name == "Jane Doe"
+
+
+def test_a_google_group_keeps_the_original_sender_in_its_own_header() -> None:
+    data = eml(sender="'Li Wei' via Radio Users <radio-users@googlegroups.com>",
+               headers={"X-Original-Sender": "li.wei@126.com", "Reply-To": "radio-users@googlegroups.com"})
+    message = _parse(data)
+    assert (message.sender.email, message.sender.name) == ("li.wei@126.com", "Li Wei")
+
+
+def test_a_list_post_that_was_not_rewritten_keeps_its_sender() -> None:
+    data = eml(sender="Anna Berg <anna.berg@kvarnbyn.se>", headers={**LIST, "Reply-To": "users@lists.vendor.com"})
+    assert _parse(data).sender.email == "anna.berg@kvarnbyn.se"
+
+
+def test_an_ordinary_reply_to_does_not_change_who_wrote() -> None:
+    # A seller's mail tool pointing replies at the shared inbox: Erik still wrote it.
+    data = eml(sender="Erik Lund <erik.lund@saljare.se>", headers={"Reply-To": "Salj <salj@saljare.se>"})
+    assert _parse(data).sender.email == "erik.lund@saljare.se"

@@ -53,6 +53,7 @@ def parse(raw: RawMessage) -> Message:
     sender = _first_address(email_message.get_all("from") or email_message.get_all("sender"))
     if sender is None:
         raise UnreadableMessage("no sender address (From header missing or empty)")
+    sender = _author(email_message, sender)
     sent_at, date_defect = _date(email_message)
     if date_defect:
         defects.append(date_defect)
@@ -138,6 +139,37 @@ def _address_list(value: str) -> tuple[Address, ...]:
         if "@" in email:
             found.append(Address(email=email, name=_header_text(name).strip().strip('"')))
     return tuple(found)
+
+
+# "Jane Doe via Users" <users@lists.vendor.com>: a list or group rewrote the sender to pass DMARC.
+_VIA = re.compile(r"^\W*(?P<name>.+?)\W*\s+via\s+\S.*$", re.IGNORECASE)
+
+
+def _author(email_message: Headers, sender: Address) -> Address:
+    """Who wrote it, where a mailing list or a group rewrote From: the original sender the list
+    kept (X-Original-From, Google Groups' X-Original-Sender), else Reply-To when From is the
+    list's own address or a "… via List" name. A Reply-To on ordinary mail is left alone: a
+    seller's tool may point replies at sales@, and that does not change who wrote."""
+    for header in ("x-original-from", "x-original-sender"):
+        original = _first_address(email_message.get_all(header) or [])
+        if original is not None and original.email != sender.email:
+            return original if original.name else Address(email=original.email, name=_via_name(sender))
+    list_post = _first_address([(email_message.get("list-post") or "").replace("mailto:", "")])
+    rewritten = _VIA.match(sender.name or "") is not None or (
+        list_post is not None and list_post.email == sender.email)
+    if not rewritten:
+        return sender
+    replies = [a for a in _addresses(email_message.get_all("reply-to") or []) if a.email != sender.email
+               and (list_post is None or a.email != list_post.email)]
+    if len(replies) != 1:
+        return sender
+    author = replies[0]
+    return author if author.name else Address(email=author.email, name=_via_name(sender))
+
+
+def _via_name(sender: Address) -> str:
+    match = _VIA.match(sender.name or "")
+    return match.group("name") if match else ""
 
 
 def _first_address(values: list[str]) -> Address | None:
