@@ -20,7 +20,7 @@ from tystnad.read.parse import UnreadableMessage, parse
 from tystnad.read.reading import read
 from tystnad.read.sources import load, open_sources
 from tystnad.understand.decide import DecisionModel, decide, shipped_model
-from tystnad.understand.diagnosis import ScanContext, deal_latencies, diagnose
+from tystnad.understand.diagnosis import ScanContext, deal_latencies, diagnose, mailbox_language
 from tystnad.understand.risk import RiskModel, prior_model
 from tystnad.understand.threads import build_threads, group_deals
 
@@ -225,7 +225,8 @@ def read_deals(
         contents.add(item.content_hash)
     threads = build_threads(messages.values(), seller=seller)
     deals = group_deals(threads, seller=seller)
-    context = ScanContext(seller=seller, now=now, home_country=home_country, home_zone=home_zone)
+    context = ScanContext(seller=seller, now=now, home_country=home_country, home_zone=home_zone,
+                          mailbox_language=mailbox_language(messages.values(), seller))
     latencies = tuple(latency for deal in deals for latency in deal_latencies(deal, context))
     return Mailbox(deals=deals, context=replace(context, mailbox_latencies=latencies), skipped=tuple(skipped),
                    messages=len(messages), duplicates=duplicates)

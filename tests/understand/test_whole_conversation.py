@@ -102,3 +102,20 @@ def test_a_frozen_budget_in_the_customers_words_comes_first_among_reasons(tmp_pa
              ("seller", "2026-02-16 09:00", "Hi Sam, any news?\n\nErik")]
     diagnosis = diagnose_one(tmp_path, steps, "2026-03-20 09:00", **SAM)
     assert diagnosis.reasons and diagnosis.reasons[0].reason is Reason.BUDGET_GONE
+
+
+def test_a_customer_who_never_wrote_gets_the_mailboxs_language_not_a_fixed_default(tmp_path: Path) -> None:
+    from factories import SELLER, conversation, when, write_mbox
+    from tystnad.pipeline import scan
+
+    talkers = [conversation(customer=f"Pat {n} <pat@customer{n}.com>", subject=f"Proposal {n}", steps=[
+        ("seller", "2026-03-02 09:00", EN_OFFER),
+        ("customer", "2026-03-03 09:00", "Hi Erik,\n\nThanks, we will look at it with the team and get back "
+                                         "to you next week.\n\nPat")]) for n in range(3)]
+    silent = conversation(customer="Kim Lee <kim@quietcorp.com>", subject="Route planning", steps=[
+        ("seller", "2026-02-02 09:00", EN_OFFER), ("seller", "2026-02-16 09:00", "Hi Kim, any news?\n\nErik")])
+    box = write_mbox(tmp_path / "box.mbox", [m for c in (*talkers, silent) for m in c])
+    result = scan([box], seller=SELLER, now=when("2026-03-20 09:00"), home_country="SE",
+                  home_zone="Europe/Stockholm")
+    quiet = next(d for d in result.diagnoses if d.deal.organization == "quietcorp.com")
+    assert quiet.language == "en"  # the seller is Swedish, but this mailbox's customers write English

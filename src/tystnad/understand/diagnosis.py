@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from itertools import islice
 
 from tystnad.language import detect_language, languages
 from tystnad.model import (
@@ -31,7 +33,7 @@ from tystnad.understand.threads import chronological
 from tystnad.understand.timing import BusinessCalendar, calendar_for, learn_rhythm, reply_latencies
 from tystnad.understand.view import DealView
 
-__all__ = ["ScanContext", "Understanding", "diagnose", "deal_latencies", "timeline_of"]
+__all__ = ["ScanContext", "Understanding", "diagnose", "deal_latencies", "mailbox_language", "timeline_of"]
 
 # "Far beyond the norm" for `ghosted`: this many times the silence threshold.
 GHOSTED_FACTOR = 2.0
@@ -44,6 +46,8 @@ class ScanContext:
     home_country: str  # the seller's own, for customers whose domain names no country
     home_zone: str
     mailbox_latencies: tuple[float, ...] = ()
+    # The language most of the mailbox's customers write (for a deal whose customer said nothing).
+    mailbox_language: str | None = None
     # The prior, or the model `tystnad backtest --fit` stored for this seller.
     risk_model: RiskModel = field(default_factory=prior_model)
     # The heads learned from labelled mail (decide/); None: the rules decide alone, as when training.
@@ -159,17 +163,36 @@ def _clamp(value: float) -> float:
     return round(min(max(value, 0.02), 0.98), 2)
 
 
-def _language(deal: Deal, messages: Sequence[Message], seller: Seller, country: str) -> str:
-    """The customer's language, from their own words; else their country's; else the seller's."""
+# Customer answers sampled to find the mailbox's language: enough to vote, cheap on a large mailbox.
+_LANGUAGE_SAMPLE = 2000
+
+
+def mailbox_language(messages: Iterable[Message], seller: Seller) -> str | None:
+    """The language most of the mailbox's customers write in, one vote an answer."""
+    votes: Counter[str] = Counter()
+    answers = (m for m in messages if not seller.owns(m.sender) and m.is_answer)
+    for message in islice(answers, _LANGUAGE_SAMPLE):
+        found = detect_language(message.new_text)
+        if found:
+            votes[found] += 1
+    return votes.most_common(1)[0][0] if votes else None
+
+
+def _language(deal: Deal, messages: Sequence[Message], seller: Seller, mailbox_language: str | None) -> str:
+    """The customer's language, from their own words; else their country's, where their domain names
+    one; else the language most customers in this mailbox write; else the seller's own."""
     customer_text = "\n".join(
         m.new_text for m in messages if not seller.owns(m.sender) and m.is_answer
     )
     found = detect_language(customer_text)
     if found:
         return found
+    country = country_of(deal.organization, default=("", ""))[0]
     for lang in languages():
-        if lang.country == country:
+        if country and lang.country == country:
             return lang.code
+    if mailbox_language:
+        return mailbox_language
     seller_text = "\n".join(m.new_text for m in messages if seller.owns(m.sender))
     return detect_language(seller_text) or "en"
 
@@ -208,7 +231,7 @@ def diagnose(deal: Deal, *, context: ScanContext) -> Understanding:
     view = replace(view, timeline=timeline)
     threads = tuple(_thread_with_text(report, timeline) for report in threads)
     signals = detect_signals(view)
-    language = _language(deal, messages, seller, calendar.country)
+    language = _language(deal, messages, seller, context.mailbox_language)
     meddicc = assess_meddicc(view)
     hints = customer_hints(view)
     diagnosis = Diagnosis(
