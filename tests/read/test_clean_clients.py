@@ -131,3 +131,26 @@ def test_clean_is_idempotent(name: str) -> None:
     path = DATA / name
     once = clean(parse(RawMessage(data=path.read_bytes(), origin=str(path))))
     assert clean(once) == once
+
+
+def test_a_disclaimer_and_a_list_footer_are_set_aside_with_the_signature() -> None:
+    from tystnad.read.clean import split_signature
+
+    lines = ["Hej Erik,", "", "Tack, vi återkommer efter styrelsemötet.", "", "Anna Berg", "Region Fjällmark", "",
+             "Region Fjällmark behandlar personuppgifter enligt dataskyddsförordningen. Skicka inte "
+             "patientuppgifter via e-post."]
+    text, signature = split_signature(lines, sender_name="Anna Berg")
+    assert "\n".join(text).strip() == "Hej Erik,\n\nTack, vi återkommer efter styrelsemötet."
+    assert "behandlar personuppgifter" in signature[-1]
+    listed = ["Thanks Sarah - see below.", "", "We'll take it to the board on 10 March.", "_" * 47,
+              "Users mailing list", "users@lists.vendor.com", "To unsubscribe from this list, visit the site."]
+    text, signature = split_signature(listed, sender_name="Jane Doe")
+    assert "\n".join(text).strip() == "Thanks Sarah - see below.\n\nWe'll take it to the board on 10 March."
+    assert signature[0] == "_" * 47
+
+
+def test_a_customer_asking_about_the_mailing_list_keeps_their_question() -> None:
+    from tystnad.read.clean import split_signature
+
+    lines = ["Hi,", "Is this mailing list the right place to ask about pricing?"]
+    assert split_signature(lines)[0] == lines

@@ -34,6 +34,7 @@ class Language:
     separators: tuple[str, ...]
     sign_offs: tuple[str, ...]
     mobile_footers: tuple[str, ...]
+    footers: tuple[str, ...]  # a line holding one starts a disclaimer, list or marketing footer
     auto_reply_phrases: tuple[str, ...]
     return_on: tuple[str, ...]
     away_until: tuple[str, ...]
@@ -91,6 +92,7 @@ def _language(data: dict[str, Any]) -> Language:
         separators=tuple(quote["separators"]),
         sign_offs=tuple(signature["sign_offs"]),
         mobile_footers=tuple(signature["mobile"]),
+        footers=tuple(signature.get("footers", ())),
         auto_reply_phrases=tuple(data["auto_reply"]["phrases"]),
         return_on=tuple(data["auto_reply"]["return_on"]),
         away_until=tuple(data["auto_reply"]["away_until"]),

@@ -32,6 +32,7 @@ class _Patterns:
     separator: re.Pattern[str]
     sign_offs: frozenset[str]
     mobile_footers: tuple[str, ...]
+    footers: tuple[str, ...]
 
 
 @cache
@@ -64,6 +65,7 @@ def _patterns() -> _Patterns:
         mobile_footers=tuple(
             footer.casefold() for lang in langs for footer in lang.mobile_footers
         ),
+        footers=tuple(footer.casefold() for lang in langs for footer in lang.footers),
     )
 
 
@@ -215,7 +217,14 @@ def split_signature(lines: list[str], *, sender_name: str = "") -> tuple[list[st
     phone footer or the sender's own name, when what follows is not more prose."""
     patterns = _patterns()
     names = _own_names(sender_name)
-    last = len(lines)
+    end = len(lines)
+    while end > 0 and not lines[end - 1].strip():
+        end -= 1
+    # A disclaimer or a list's footer goes first, so the sign-off above it is found as usual.
+    last = next((i for i in range(1, end) if _starts_footer(lines, i, patterns)), end)
+    if last < end and _looks_like_rule(lines[last - 1].strip()):
+        last -= 1
+    footer = lines[last:end]
     while last > 0 and not lines[last - 1].strip():
         last -= 1
     for index in range(last):
@@ -224,15 +233,29 @@ def split_signature(lines: list[str], *, sender_name: str = "") -> tuple[list[st
             continue
         folded = stripped.casefold()
         if stripped in ("--", "-- ") or lines[index] == "-- ":
-            return lines[:index], lines[index:last]
+            return lines[:index], [*lines[index:last], *footer]
         if folded.startswith(patterns.mobile_footers):
-            return lines[:index], lines[index:last]
+            return lines[:index], [*lines[index:last], *footer]
         is_own_name = _sign_off_key(stripped).lstrip("/ ") in names
         if (is_own_name or _is_sign_off(stripped, patterns)) and _signature_follows(
             lines[index + 1:last]
         ):
-            return lines[:index], lines[index:last]
-    return lines[:last], []
+            return lines[:index], [*lines[index:last], *footer]
+    return lines[:last], footer
+
+
+def _looks_like_rule(stripped: str) -> bool:
+    """"____________" or "-----": the line a list or a disclaimer draws above itself."""
+    return len(stripped) >= 5 and set(stripped) <= set("_-=*~")
+
+
+def _starts_footer(lines: list[str], index: int, patterns: _Patterns) -> bool:
+    """A disclaimer, list or marketing footer starts here: a line that holds a footer phrase, with
+    no question in what follows (a customer asking about "this mailing list" still asks)."""
+    folded = lines[index].casefold()
+    if not any(footer in folded for footer in patterns.footers):
+        return False
+    return not any("?" in line for line in lines[index:])
 
 
 def _own_names(sender_name: str) -> frozenset[str]:
