@@ -154,3 +154,13 @@ def test_a_customer_asking_about_the_mailing_list_keeps_their_question() -> None
 
     lines = ["Hi,", "Is this mailing list the right place to ask about pricing?"]
     assert split_signature(lines)[0] == lines
+
+
+def test_a_sentence_wrapped_at_72_columns_is_quoted_whole() -> None:
+    from tystnad.read.quotes import sentences
+
+    text = ("Tack för offerten. Vi tittar på den tillsammans med ekonomichefen och\n"
+            "återkommer nästa vecka.\n- punkt ett\n- punkt två\nAnna Berg\nRegion Fjällmark")
+    found = [text[start:end] for start, end in sentences(text)]
+    assert "Vi tittar på den tillsammans med ekonomichefen och\nåterkommer nästa vecka." in found
+    assert {"- punkt ett", "- punkt två", "Anna Berg", "Region Fjällmark"} <= set(found)

@@ -13,6 +13,11 @@ __all__ = ["sentences", "first_sentence", "sentence_around"]
 _SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?]+(?=[^\s.!?])[^.!?\n]*)*(?:[.!?]+|$)", re.MULTILINE)
 
 
+# Clients wrap plain text at 72-78 columns: a line break after a word and before a lower-case letter
+# is a wrap, not the end of a sentence ("…we will look at it\nnext week.").
+_SOFT_BREAK = re.compile(r"(?<=[\w)%])\n(?=[a-zåäöæøüéèàáíóúç])")
+
+
 @cache
 def _greeting() -> re.Pattern[str]:
     """A short sentence opening with a greeting of any language file ("Hej Anna", "Good morning all")."""
@@ -26,7 +31,10 @@ def _greeting() -> re.Pattern[str]:
 def sentences(text: str) -> tuple[tuple[int, int], ...]:
     """(start, end) of each sentence, trimmed; offsets point into `text` so quotes stay verbatim."""
     spans = []
-    for match in _SENTENCE.finditer(text):
+    # A line wrapped mid-sentence (a word, then a new line going on in lower case) is one sentence:
+    # the break is read as a space, same length, so offsets still point into `text`.
+    joined = _SOFT_BREAK.sub(" ", text)
+    for match in _SENTENCE.finditer(joined):
         start, end = match.start(), match.end()
         while start < end and text[start].isspace():
             start += 1
