@@ -164,3 +164,12 @@ def test_a_sentence_wrapped_at_72_columns_is_quoted_whole() -> None:
     found = [text[start:end] for start, end in sentences(text)]
     assert "Vi tittar på den tillsammans med ekonomichefen och\nåterkommer nästa vecka." in found
     assert {"- punkt ett", "- punkt två", "Anna Berg", "Region Fjällmark"} <= set(found)
+
+
+def test_a_format_flowed_soft_break_is_joined_and_a_greeting_line_is_not() -> None:
+    from tystnad.read.quotes import sentences
+
+    text = "Hej Erik,\ntack för offerten. Vi tittar på den med ekonomichefen och \nåterkommer nästa vecka."
+    found = [text[start:end] for start, end in sentences(text)]
+    assert found[0] == "Hej Erik,"
+    assert found[-1] == "Vi tittar på den med ekonomichefen och \nåterkommer nästa vecka."

@@ -15,7 +15,8 @@ _SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?]+(?=[^\s.!?])[^.!?\n]*)*(?:[.!?]+|$)",
 
 # Clients wrap plain text at 72-78 columns: a line break after a word and before a lower-case letter
 # is a wrap, not the end of a sentence ("…we will look at it\nnext week.").
-_SOFT_BREAK = re.compile(r"(?<=[\w)%])\n(?=[a-zåäöæøüéèàáíóúç])")
+# format=flowed (RFC 3676) marks its soft breaks with a space before the new line: joined the same way.
+_SOFT_BREAK = re.compile(r"(?<=[\w)%]) ?\n(?=[a-zåäöæøüéèàáíóúç])")
 
 
 @cache
@@ -33,7 +34,7 @@ def sentences(text: str) -> tuple[tuple[int, int], ...]:
     spans = []
     # A line wrapped mid-sentence (a word, then a new line going on in lower case) is one sentence:
     # the break is read as a space, same length, so offsets still point into `text`.
-    joined = _SOFT_BREAK.sub(" ", text)
+    joined = _SOFT_BREAK.sub(lambda match: " " * len(match.group(0)), text)
     for match in _SENTENCE.finditer(joined):
         start, end = match.start(), match.end()
         while start < end and text[start].isspace():
