@@ -32,7 +32,7 @@ class _Patterns:
     separator: re.Pattern[str]
     sign_offs: frozenset[str]
     mobile_footers: tuple[str, ...]
-    footers: tuple[str, ...]
+    footer: re.Pattern[str]
 
 
 @cache
@@ -65,7 +65,8 @@ def _patterns() -> _Patterns:
         mobile_footers=tuple(
             footer.casefold() for lang in langs for footer in lang.mobile_footers
         ),
-        footers=tuple(footer.casefold() for lang in langs for footer in lang.footers),
+        footer=re.compile(alternatives({footer for lang in langs for footer in lang.footers}) or "(?!)",
+                          re.IGNORECASE),
     )
 
 
@@ -252,8 +253,7 @@ def _looks_like_rule(stripped: str) -> bool:
 def _starts_footer(lines: list[str], index: int, patterns: _Patterns) -> bool:
     """A disclaimer, list or marketing footer starts here: a line that holds a footer phrase, with
     no question in what follows (a customer asking about "this mailing list" still asks)."""
-    folded = lines[index].casefold()
-    if not any(footer in folded for footer in patterns.footers):
+    if not patterns.footer.search(lines[index]):
         return False
     return not any("?" in line for line in lines[index:])
 

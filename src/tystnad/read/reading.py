@@ -53,6 +53,10 @@ class Reading:
     def sentence(self, hit: Hit) -> str:
         return self.text[hit.sentence_start : hit.sentence_end]
 
+    def asks(self, hit: Hit) -> bool:
+        """The hit's sentence is a question ("Stämmer det att ni …?" asks; it does not confirm)."""
+        return self.sentence(hit).rstrip().endswith("?")
+
     def moments_in(self, hit: Hit) -> list[Moment]:
         return [m for m in self.moments if hit.sentence_start <= m.start < hit.sentence_end]
 

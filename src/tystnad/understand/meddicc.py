@@ -87,10 +87,9 @@ def _confirmed_recap(view: DealView, family: str) -> Evidence | None:
     ("Bra sammanfattat, det är precis vad vi behöver"): the recap's sentence for `family`."""
     readings = view.readings
     for index, reading in enumerate(readings):
-        confirmations = [h for h in reading.found("confirms_recap")
-                         if not reading.text[h.sentence_start:h.sentence_end].rstrip().endswith("?")]
+        confirmations = [h for h in reading.found("confirms_recap") if not reading.asks(h)]
         if not view.is_customer(reading.message) or not confirmations:
-            continue  # "Stämmer det att ni …?" asks; it does not confirm
+            continue
         earlier = [r for r in readings[:index] if not view.is_customer(r.message)]
         if earlier:
             evidence = _quote_of(earlier[-1], family)

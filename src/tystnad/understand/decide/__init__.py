@@ -5,7 +5,6 @@ keeps the features that drove it, and a reason or a confirmed element is only gi
 
 from __future__ import annotations
 
-import math
 from dataclasses import replace
 
 from tystnad.model import (
@@ -17,7 +16,7 @@ from tystnad.model import (
     ReasonScore,
     Status,
 )
-from tystnad.understand.decide.features import crossed, element_features
+from tystnad.understand.decide.features import crossed, element_features, scaled
 from tystnad.understand.decide.heads import Head
 from tystnad.understand.decide.model import DecisionModel, shipped_model
 from tystnad.understand.diagnosis import GHOSTED_FACTOR, Understanding
@@ -28,10 +27,6 @@ __all__ = ["DecisionModel", "decide", "shipped_model"]
 
 # Fewer business days of quiet than this is never called silent by the heads (the rules may).
 MIN_SILENT_DAYS = 3
-
-
-def _log_days(days: float) -> float:
-    return math.log1p(days)  # as features.py scales silence_days
 
 
 # A reason the heads rank this low is left out, unless it is the first.
@@ -74,7 +69,7 @@ def _possible(rule: Status, features: dict[str, float]) -> set[Status]:
     customer = ("customer_any:closed_lost", "customer_any:closed_won", "customer_any:customer_yes",
                 "customer_any:not_relevant")
     possible = {rule, Status.WAITING}
-    if rule in (Status.SILENT, Status.GHOSTED) or features.get("silence_days", 0.0) >= _log_days(MIN_SILENT_DAYS):
+    if rule in (Status.SILENT, Status.GHOSTED) or features.get("silence_days", 0.0) >= scaled(MIN_SILENT_DAYS):
         possible.add(Status.SILENT)  # a day or two of quiet is no warning, however quick they were
     if _has(features, *customer):
         possible.add(Status.CLOSED)

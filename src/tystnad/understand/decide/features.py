@@ -13,7 +13,7 @@ from tystnad.read.reading import Reading
 from tystnad.understand.signals.text import is_acknowledgement
 from tystnad.understand.view import DealView
 
-__all__ = ["deal_features", "element_features", "FAMILIES"]
+__all__ = ["deal_features", "element_features", "scaled", "FAMILIES"]
 
 # Phrase families read from each side (the language files' [phrases]; see read/phrases.py).
 FAMILIES = (
@@ -25,7 +25,8 @@ FAMILIES = (
 )
 
 
-def _log(value: float) -> float:
+def scaled(value: float) -> float:
+    """How counts and durations enter the heads: log(1 + x), never below zero."""
     return math.log1p(max(value, 0.0))
 
 
@@ -70,19 +71,19 @@ def deal_features(view: DealView, *, latencies: Sequence[float], status: Status,
         features[f"rule_meddicc:{element}:confirmed"] = float(state is MeddiccState.CONFIRMED)
         features[f"rule_meddicc:{element}:weak"] = float(state is MeddiccState.WEAK)
     features.update({
-        "silence_days": _log(timeline.silence),
+        "silence_days": scaled(timeline.silence),
         "silence_vs_rhythm": min(timeline.silence / max(view.rhythm.silence_threshold, 0.5), 6.0),
-        "silence_vs_engaged_pace": min(_log(timeline.silence / engaged), 4.0),
-        "engaged_pace_days": _log(engaged),
-        "rhythm_days": _log(view.rhythm.median),
+        "silence_vs_engaged_pace": min(scaled(timeline.silence / engaged), 4.0),
+        "engaged_pace_days": scaled(engaged),
+        "rhythm_days": scaled(view.rhythm.median),
         "unanswered": min(float(timeline.unanswered), 4.0),
         "customer_never_answered": float(not answers),
         "customer_wrote_last": float(latest is not None and view.is_customer(latest.message)
                                      and latest.message.is_answer),
         "waiting_until_named": float(timeline.waiting_until is not None),
         "customer_people": min(float(len({r.message.sender.email for r in answers})), 4.0),
-        "messages": _log(len(view.messages)),
-        "last_answer_words": _log(len(last_answer[0].text.split())) if last_answer else 0.0,
+        "messages": scaled(len(view.messages)),
+        "last_answer_words": scaled(len(last_answer[0].text.split())) if last_answer else 0.0,
         "last_answer_questions": min(float(last_answer[0].text.count("?")), 3.0) if last_answer else 0.0,
         "last_answer_acknowledges": float(bool(last_answer) and is_acknowledgement(last_answer[0])),
         "seller_questions_since": min(float(sum(r.text.count("?") for r in since)), 4.0),

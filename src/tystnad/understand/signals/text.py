@@ -158,8 +158,7 @@ def _tied_to_event(reading: Reading) -> Hit | None:
     for hit in reading.hits:
         if hit.family not in _TIED_DEFERRALS or hit.negated:
             continue
-        asks = reading.text[hit.sentence_start:hit.sentence_end].rstrip().endswith("?")
-        if asks and hit.family != "contact_later":  # "Can you contact me in June?" still defers
+        if reading.asks(hit) and hit.family != "contact_later":  # "Can you contact me in June?" still defers
             continue
         if any(start != hit.sentence_start for start, _ in questions):
             continue  # they ask for something now: the season named is background to a live exchange
