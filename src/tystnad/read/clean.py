@@ -250,12 +250,24 @@ def _looks_like_rule(stripped: str) -> bool:
     return len(stripped) >= 5 and set(stripped) <= set("_-=*~")
 
 
+_QUESTION = re.compile(r"\?(?:\s|$)")
+
+
 def _starts_footer(lines: list[str], index: int, patterns: _Patterns) -> bool:
     """A disclaimer, list or marketing footer starts here: a line that holds a footer phrase, with
     no question in what follows (a customer asking about "this mailing list" still asks)."""
     if not patterns.footer.search(lines[index]):
         return False
-    return not any("?" in line for line in lines[index:])
+    return not any(_asks(line, patterns) for line in lines[index:])
+
+
+def _asks(line: str, patterns: _Patterns) -> bool:
+    """A question of the writer's: not a link's query string, nor a footer line that is all footer
+    ("Do You Yahoo!?"); "Is this mailing list the right place to ask?" still asks."""
+    if not _QUESTION.search(line):
+        return False
+    found = patterns.footer.search(line)
+    return found is None or len(found.group(0)) < 0.6 * len(line.strip())
 
 
 def _own_names(sender_name: str) -> frozenset[str]:

@@ -13,10 +13,11 @@ __all__ = ["sentences", "first_sentence", "sentence_around"]
 _SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?]+(?=[^\s.!?])[^.!?\n]*)*(?:[.!?]+|$)", re.MULTILINE)
 
 
-# Clients wrap plain text at 72-78 columns: a line break after a word and before a lower-case letter
-# is a wrap, not the end of a sentence ("…we will look at it\nnext week.").
+# Clients wrap plain text at 72-78 columns: a line break after a word or a comma and before a
+# lower-case letter is a wrap, not the end of a sentence ("…we will look at it\nnext week.", "…with
+# only $25,\nor open …"), also where the next line is indented as old clients and lists indent.
 # format=flowed (RFC 3676) marks its soft breaks with a space before the new line: joined the same way.
-_SOFT_BREAK = re.compile(r"(?<=[\w)%]) ?\n(?=[a-zåäöæøüéèàáíóúç])")
+_SOFT_BREAK = re.compile(r"(?<=[\w)%,;]) ?\n[ \t]*(?=[a-zåäöæøüéèàáíóúç])")
 
 
 @cache
@@ -34,7 +35,7 @@ def sentences(text: str) -> tuple[tuple[int, int], ...]:
     spans = []
     # A line wrapped mid-sentence (a word, then a new line going on in lower case) is one sentence:
     # the break is read as a space, same length, so offsets still point into `text`.
-    joined = _SOFT_BREAK.sub(lambda match: " " * len(match.group(0)), text)
+    joined = _SOFT_BREAK.sub(lambda match: _join(text, match), text)
     for match in _SENTENCE.finditer(joined):
         start, end = match.start(), match.end()
         while start < end and text[start].isspace():
@@ -44,6 +45,15 @@ def sentences(text: str) -> tuple[tuple[int, int], ...]:
         if end > start:
             spans.append((start, end))
     return tuple(spans)
+
+
+def _join(text: str, match: re.Match[str]) -> str:
+    """The break read as spaces, unless the line it ends is a greeting ("Hej Anna,\njag tänkte …")."""
+    if text[match.start() - 1] in ",;":
+        line = text[text.rfind("\n", 0, match.start()) + 1 : match.start()].strip()
+        if _greeting().match(line.rstrip(",;")) or len(line.split()) <= 3:
+            return match.group(0)
+    return " " * len(match.group(0))
 
 
 def first_sentence(text: str, *, limit: int = 160) -> str:
