@@ -80,8 +80,11 @@ def _possible(rule: Status, features: dict[str, float]) -> set[Status]:
         possible.add(Status.GHOSTED)
     if rule is Status.GHOSTED and features.get("silence_vs_rhythm", 0.0) > GHOSTED_FACTOR:
         possible -= {Status.WAITING, Status.SILENT}  # far beyond the norm with a follow-up unanswered
-    owed = _has(features, "customer_last:customer_yes", "last_answer_questions") and _has(
-        features, "seller_since:seller_promise", "seller_since:promise_verbs")
+    # A promise of the seller's after a yes is owed; after a question it is owed unless the seller's
+    # answer asked something back ("Ska jag lägga till den?"): then the customer has the next word.
+    promised = _has(features, "seller_since:seller_promise", "seller_since:promise_verbs")
+    owed = promised and (_has(features, "customer_last:customer_yes") or (
+        _has(features, "last_answer_questions") and not features.get("seller_questions_since")))
     if features.get("customer_wrote_last") or owed:
         possible.add(Status.YOUR_MOVE)
     if features.get("customer_wrote_last") and _says_something(features):
