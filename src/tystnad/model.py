@@ -77,11 +77,14 @@ class MeddiccState(StrEnum):
     MISSING = "missing"
 
 
-class Side(StrEnum):
-    """Which side of the deal wrote a message."""
+class Party(StrEnum):
+    """Who a person in a deal is, from the seller's point of view."""
 
-    SELLER = "seller"
-    CUSTOMER = "customer"
+    SELLER = "seller"  # the seller: an address of `--me`, or one their sent folder writes from
+    COLLEAGUE = "colleague"  # the seller's side: their domains and affiliated companies
+    CUSTOMER = "customer"  # the deal's organisation, or one of its people on a private address
+    THIRD_PARTY = "third_party"  # a partner, reseller, consultant, another vendor, a community member
+    LIST = "list"  # a mailing list or group's own address
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -154,6 +157,10 @@ class Message:
     content_hash: str = ""
     is_auto_reply: bool = False
     is_bounce: bool = False
+    # The posting address of the mailing list or group this copy came through (List-Post).
+    mailing_list: str | None = None
+    # Sent to many at once (a list, a newsletter, a notification), not written to the reader.
+    is_bulk: bool = False
     defects: tuple[str, ...] = ()
     # Filled by clean():
     is_cleaned: bool = False
@@ -195,36 +202,62 @@ class Signal:
 class Thread:
     id: str  # the root message-id
     subject: str
-    messages: tuple[Message, ...]  # by date, oldest first
+    messages: tuple[Message, ...]  # by date, oldest first: the seller's conversation with the customer
+    # Mail in the thread that is not that conversation (a partner's introduction, the seller's note
+    # to a colleague, the list's own copies): shown with it, never judged.
+    asides: tuple[Message, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Person:
+    """Someone who took part in a deal, and who they are to the seller."""
+
+    address: Address
+    party: Party
+    kind: str = ""  # for a third party, what their signature says: "partner", "consultant", "community"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Deal:
     organization: str
-    contacts: tuple[Address, ...]
+    contacts: tuple[Address, ...]  # the customer's people, the most active first
     threads: tuple[Thread, ...] = field(default=())
+    # Everyone else who took part: the seller's side, third parties and lists.
+    others: tuple[Person, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Seller:
-    """The seller's side, from `--me`: whole domains (and their subdomains) and single addresses."""
+    """The seller's side, from `--me`: whole domains (and their subdomains) and single addresses,
+    less what `excluded` names (a list server or a customer portal under the seller's domain);
+    `addresses` also takes the aliases the seller's sent folder writes from."""
 
     domains: frozenset[str]
     addresses: frozenset[str] = frozenset()
+    excluded: frozenset[str] = frozenset()  # domains or addresses
 
     def owns(self, address: Address) -> bool:
         email = address.email
+        if email in self.excluded:
+            return False
         if email in self.addresses:
             return True
-        # The domain and each parent domain: "mail.saljab.se", "saljab.se", "se".
+        # The domain and each parent domain, the most specific first, so "!lists.saljab.se" beats
+        # "saljab.se": "mail.saljab.se", "saljab.se", "se".
         domain = email[email.rfind("@") + 1 :]
         while True:
+            if domain in self.excluded:
+                return False
             if domain in self.domains:
                 return True
             dot = domain.find(".")
             if dot < 0:
                 return False
             domain = domain[dot + 1 :]
+
+    def is_seller(self, address: Address) -> bool:
+        """The seller in person rather than a colleague."""
+        return address.email in self.addresses and address.email not in self.excluded
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -356,6 +389,7 @@ class ScanResult:
     skipped: tuple[Skipped, ...]
     messages: int  # distinct messages read
     duplicates: int  # copies of a message already read (Inbox and Sent, two exports)
+    left_out: int = 0  # threads only a mailing list, a newsletter or a notification wrote: no deal
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -21,6 +21,7 @@ from tystnad.read.reading import read
 from tystnad.read.sources import load, open_sources
 from tystnad.understand.decide import DecisionModel, decide, shipped_model
 from tystnad.understand.diagnosis import ScanContext, deal_latencies, diagnose, mailbox_language
+from tystnad.understand.parties import is_conversation, seller_side
 from tystnad.understand.risk import RiskModel, prior_model
 from tystnad.understand.threads import build_threads, group_deals
 
@@ -190,6 +191,7 @@ class Mailbox:
     skipped: tuple[Skipped, ...]
     messages: int
     duplicates: int
+    left_out: int = 0  # threads only lists, newsletters or notifications wrote
 
 
 def read_deals(
@@ -223,13 +225,17 @@ def read_deals(
             continue
         messages[item.message_id] = item
         contents.add(item.content_hash)
+    seller = seller_side(seller, messages.values())
     threads = build_threads(messages.values(), seller=seller)
+    left_out = sum(1 for thread in threads if not is_conversation(thread, seller))
     deals = group_deals(threads, seller=seller)
     context = ScanContext(seller=seller, now=now, home_country=home_country, home_zone=home_zone,
-                          mailbox_language=mailbox_language(messages.values(), seller))
+                          # Customers' own words only: not newsletters, lists or partners.
+                          mailbox_language=mailbox_language(
+                              (m for deal in deals for thread in deal.threads for m in thread.messages), seller))
     latencies = tuple(latency for deal in deals for latency in deal_latencies(deal, context))
     return Mailbox(deals=deals, context=replace(context, mailbox_latencies=latencies), skipped=tuple(skipped),
-                   messages=len(messages), duplicates=duplicates)
+                   messages=len(messages), duplicates=duplicates, left_out=left_out)
 
 
 def scan(
@@ -252,4 +258,4 @@ def scan(
                       decision_model=decision_model or shipped_model())
     diagnoses = sorted(diagnose_all(mailbox.deals, context=context, workers=workers), key=urgency)
     return ScanResult(now=now, diagnoses=tuple(diagnoses), skipped=mailbox.skipped,
-                      messages=mailbox.messages, duplicates=mailbox.duplicates)
+                      messages=mailbox.messages, duplicates=mailbox.duplicates, left_out=mailbox.left_out)

@@ -88,9 +88,12 @@ def test_a_stored_scan_this_version_cannot_read_is_one_clear_error(tmp_path: Pat
 
 def test_decoding_keeps_what_the_json_has_and_leaves_the_mail_out() -> None:
     document = {
-        "now": "2026-03-20T09:00:00+01:00", "messages": 2, "duplicates": 0, "skipped": [],
+        "now": "2026-03-20T09:00:00+01:00", "messages": 2, "duplicates": 0, "left_out": {"bulk_threads": 3},
+        "skipped": [],
         "deals": [{
-            "organization": "kvarnbyn.se", "contacts": ["anna@kvarnbyn.se"], "language": "sv", "country": "SE",
+            "organization": "kvarnbyn.se", "contacts": ["anna@kvarnbyn.se"],
+            "others": [{"email": "per@avanti.se", "name": "Per", "party": "third_party", "kind": "partner"}],
+            "language": "sv", "country": "SE",
             "threads": [{"id": "<a@x>", "subject": "Offert", "status": "silent", "risk": 0.8,
                          "last_inbound": None, "last_outbound": "2026-03-02T09:00:00+01:00", "messages": 2}],
             "status": "silent", "risk": 0.8, "risk_drivers": [], "last_inbound": None,

@@ -138,3 +138,29 @@ def test_an_ordinary_reply_to_does_not_change_who_wrote() -> None:
     # A seller's mail tool pointing replies at the shared inbox: Erik still wrote it.
     data = eml(sender="Erik Lund <erik.lund@saljare.se>", headers={"Reply-To": "Salj <salj@saljare.se>"})
     assert _parse(data).sender.email == "erik.lund@saljare.se"
+
+
+def test_list_mail_names_its_list_and_is_bulk_while_a_person_s_mail_is_neither() -> None:
+    listed = _parse(eml(sender='"Jane Doe via Users" <users@lists.vendor.com>',
+                        headers={**LIST, "Reply-To": "Jane Doe <jane.doe@uni-example.ac.uk>"}))
+    assert (listed.mailing_list, listed.is_bulk) == ("users@lists.vendor.com", True)
+    personal = _parse(eml())
+    assert (personal.mailing_list, personal.is_bulk) == (None, False)
+
+
+def test_a_newsletter_and_a_no_reply_notification_are_bulk() -> None:
+    newsletter = _parse(eml(sender="Branschforum <nyhetsbrev@branschforum.se>",
+                            headers={"List-Unsubscribe": "<https://branschforum.se/avregistrera>"}))
+    notification = _parse(eml(sender="Bokningar <no-reply@bokning.example>"))
+    assert newsletter.is_bulk and notification.is_bulk
+    assert newsletter.mailing_list is None
+
+
+def test_a_rewritten_list_post_with_only_a_sender_header_names_its_author_there() -> None:
+    # Reply-To points back at the list, the bounce address is the list's own: Sender is the author.
+    data = eml(sender='"Jane Doe via Users" <users@lists.vendor.com>',
+               headers={**LIST, "Reply-To": "users@lists.vendor.com", "Sender": "Jane Doe <jane@doe.example>"})
+    assert _parse(data).sender.email == "jane@doe.example"
+    bounces = eml(sender='"Jane Doe via Users" <users@lists.vendor.com>',
+                  headers={**LIST, "Sender": "users-bounces@lists.vendor.com"})
+    assert _parse(bounces).sender.email == "users@lists.vendor.com"  # no author known: the list

@@ -19,6 +19,8 @@ from tystnad.model import (
     MeddiccItem,
     MeddiccState,
     Outcome,
+    Party,
+    Person,
     Play,
     PlayKind,
     Reason,
@@ -46,6 +48,7 @@ def from_json(document: dict[str, Any]) -> ScanResult:
         skipped=tuple(Skipped(origin=s["origin"], reason=s["reason"]) for s in document.get("skipped", ())),
         messages=int(document.get("messages", 0)),
         duplicates=int(document.get("duplicates", 0)),
+        left_out=int((document.get("left_out") or {}).get("bulk_threads", 0)),
     )
 
 
@@ -114,7 +117,10 @@ def _diagnosis(deal: dict[str, Any]) -> Diagnosis:
     rhythm = deal.get("rhythm") or {}
     return Diagnosis(
         deal=Deal(organization=deal["organization"], contacts=tuple(Address(email=c) for c in deal["contacts"]),
-                  threads=tuple(report.thread for report in threads)),
+                  threads=tuple(report.thread for report in threads),
+                  others=tuple(Person(address=Address(email=p["email"], name=p.get("name", "")),
+                                      party=Party(p["party"]), kind=p.get("kind", ""))
+                               for p in deal.get("others", ()))),
         language=deal["language"],
         country=deal.get("country", ""),
         rhythm=Rhythm(median=float(rhythm.get("median_business_days", 0.0)), samples=int(rhythm.get("samples", 0)),

@@ -20,6 +20,9 @@ def _deal_json(diagnosis: Diagnosis) -> dict[str, Any]:
     return {
         "organization": deal.organization,
         "contacts": [contact.email for contact in deal.contacts],
+        # Everyone else who took part, and who they are: the seller's side, third parties, lists.
+        "others": [{"email": p.address.email, "name": p.address.name, "party": str(p.party), "kind": p.kind}
+                   for p in deal.others],
         "threads": [
             {
                 "id": report.thread.id,
@@ -101,6 +104,7 @@ def to_json(result: ScanResult) -> dict[str, Any]:
         "now": result.now.isoformat(),
         "messages": result.messages,
         "duplicates": result.duplicates,
+        "left_out": {"bulk_threads": result.left_out},
         "skipped": [{"origin": s.origin, "reason": s.reason} for s in result.skipped],
         "deals": [_deal_json(diagnosis) for diagnosis in result.diagnoses],
     }

@@ -24,6 +24,7 @@ from tystnad.backtest.metrics import CalibrationBin, auc, calibration, precision
 from tystnad.model import Deal, Message, Seller, Skipped
 from tystnad.pipeline import Progress, read_messages
 from tystnad.understand.addresses import country_of
+from tystnad.understand.parties import seller_side
 from tystnad.understand.risk import shipped_risks
 from tystnad.understand.risk.features import FEATURES, HORIZON_DAYS, Conversation, Customer, Waiting, features_of
 from tystnad.understand.risk.model import RiskModel
@@ -171,6 +172,7 @@ def collect(messages: Sequence[Message], *, seller: Seller, home_country: str, h
             horizon_days: int = HORIZON_DAYS, since: date | None = None) -> Moments:
     """Replay the mailbox and keep the moments whose horizon ends before its last mail: only
     their outcome is known."""
+    seller = seller_side(seller, messages)  # the aliases and group companies a scan would see
     deals = deals_of(messages, seller=seller)
     empty = np.zeros(0)
     if not messages:

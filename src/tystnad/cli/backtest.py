@@ -13,7 +13,7 @@ import click
 from tystnad import session
 from tystnad.backtest.calibrate import Fit
 from tystnad.backtest.replay import Backtest
-from tystnad.cli.common import RISK_HELP, Progress, parse_seller, warn_skipped
+from tystnad.cli.common import ME_HELP, RISK_HELP, Progress, parse_seller, warn_skipped
 from tystnad.config import load_settings
 from tystnad.errors import ConfigError
 from tystnad.session import fit_details, measured_figures
@@ -31,7 +31,7 @@ def _since(value: str | None) -> date | None:
 
 @click.command(epilog=RISK_HELP)
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--me", required=True, help="Comma-separated domains or addresses of the seller's side.")
+@click.option("--me", required=True, help=ME_HELP)
 @click.option("--horizon", default=HORIZON_DAYS, show_default=True, help="Calendar days a reply may take.")
 @click.option("--since", "since_text", help="First cut point, YYYY-MM-DD (earlier mail is still history).")
 @click.option("--format", "output", type=click.Choice(["table", "json"]), default="table", show_default=True)

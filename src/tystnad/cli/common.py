@@ -22,13 +22,24 @@ RISK_HELP = (
 )
 
 
+ME_HELP = ("Comma-separated domains (subdomains included) or addresses of the seller's side; "
+           "'!' before one leaves it out, e.g. 'saljab.se,!lists.saljab.se'.")
+
+
 def parse_seller(value: str) -> Seller:
-    items = [item.strip().lower().lstrip("@") for item in value.split(",") if item.strip()]
-    if not items:
+    """"saljab.se,anna@gmail.com,!lists.saljab.se": domains (with their subdomains) and addresses
+    that are the seller's side; a "!" takes a subdomain or an address back out of it."""
+    items = [item.strip().lower() for item in value.split(",") if item.strip()]
+    included = [item.lstrip("@") for item in items if not item.startswith("!")]
+    excluded = [item[1:].strip().lstrip("@") for item in items if item.startswith("!")]
+    if not included:
         raise ConfigError("--me needs at least one domain or address, e.g. --me saljab.se")
+    if any(not item for item in excluded):
+        raise ConfigError(f"--me {value!r}: a \"!\" must name the domain or address to leave out")
     return Seller(
-        domains=frozenset(item for item in items if "@" not in item),
-        addresses=frozenset(item for item in items if "@" in item),
+        domains=frozenset(item for item in included if "@" not in item),
+        addresses=frozenset(item for item in included if "@" in item),
+        excluded=frozenset(excluded),
     )
 
 

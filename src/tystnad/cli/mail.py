@@ -13,7 +13,7 @@ from tystnad.act.monday import render_monday_html, render_monday_markdown, rende
 from tystnad.act.outgoing import draft_to_eml
 from tystnad.act.report import render_markdown, render_table
 from tystnad.cli.accounts import save_to_drafts
-from tystnad.cli.common import RISK_HELP, parse_now, rescan_if_asked, scan_and_record
+from tystnad.cli.common import ME_HELP, RISK_HELP, parse_now, rescan_if_asked, scan_and_record
 from tystnad.config import load_settings
 from tystnad.errors import ConfigError
 from tystnad.model import RawMessage, Skipped
@@ -23,7 +23,7 @@ from tystnad.store import OUTCOMES
 
 @click.command(epilog=RISK_HELP)
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--me", required=True, help="Comma-separated domains or addresses of the seller's side.")
+@click.option("--me", required=True, help=ME_HELP)
 @click.option("--now", "now_text", help='Analysis moment, "YYYY-MM-DD HH:MM" (default: now).')
 @click.option("--format", "output", type=click.Choice(["table", "json", "markdown"]),
               default="table", show_default=True)
@@ -44,7 +44,7 @@ def scan(sources: tuple[Path, ...], me: str, now_text: str | None, output: str,
 @click.command()
 @click.argument("deal")
 @click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--me", help="With SOURCE: the seller's domains or addresses, as for scan.")
+@click.option("--me", help="With SOURCE: " + ME_HELP)
 @click.option("--now", "now_text", help='With SOURCE: the analysis moment, "YYYY-MM-DD HH:MM".')
 @click.option("--eml", "eml_path", type=click.Path(path_type=Path),
               help="Also write the draft as a ready .eml file.")
@@ -87,7 +87,7 @@ def outcome(deal: str, outcome: str, note: str) -> None:
 
 @click.command()
 @click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--me", help="With SOURCE: the seller's domains or addresses, as for scan.")
+@click.option("--me", help="With SOURCE: " + ME_HELP)
 @click.option("--now", "now_text", help='With SOURCE: the analysis moment, "YYYY-MM-DD HH:MM".')
 @click.option("--format", "output", type=click.Choice(["text", "markdown", "html"]), default="text",
               show_default=True)

@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 import click
 
-from tystnad.cli.common import RISK_HELP, Progress, parse_now, parse_seller
+from tystnad.cli.common import ME_HELP, RISK_HELP, Progress, parse_now, parse_seller
 from tystnad.config import load_settings
 from tystnad.errors import ConfigError
 from tystnad.hosts import is_loopback
@@ -17,7 +17,7 @@ from tystnad.hosts import is_loopback
 
 @click.command(epilog=RISK_HELP)
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--me", required=True, help="Comma-separated domains or addresses of the seller's side.")
+@click.option("--me", required=True, help=ME_HELP)
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; anything beyond this machine needs --token.")
 @click.option("--port", default=8765, show_default=True, type=click.IntRange(1, 65535))

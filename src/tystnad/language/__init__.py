@@ -50,6 +50,8 @@ class Language:
     time_numbers: dict[str, int]
     deciders: tuple[str, ...]  # titles that own a budget or a decision
     evaluators: tuple[str, ...]  # titles that evaluate and recommend
+    partner_words: tuple[str, ...]  # in a third party's signature: a partner or reseller
+    consultant_words: tuple[str, ...]  # in a third party's signature: a consultant or advisor
     question_words: dict[str, tuple[str, ...]]  # answer asked for -> question words (see signals/questions.py)
     metric_units: tuple[str, ...]  # after a number, a measure of the customer's situation (see meddicc.py)
     metric_numbers: tuple[str, ...]  # numbers said in words, before a unit ("tre personer")
@@ -61,6 +63,10 @@ class Language:
 class MailSystems:
     free_mail_domains: frozenset[str]
     bounce_senders: tuple[str, ...]
+    list_machinery: tuple[str, ...]
+    automated_senders: frozenset[str]
+    sent_folders: frozenset[str]
+    affiliate_words: frozenset[str]
     other_subject_prefixes: tuple[str, ...]
     country_of_tld: dict[str, str]
     timezone_of_country: dict[str, str]
@@ -114,6 +120,8 @@ def _language(data: dict[str, Any]) -> Language:
         time_numbers=dict(data.get("time", {}).get("numbers", {})),
         deciders=tuple(data.get("roles", {}).get("deciders", ())),
         evaluators=tuple(data.get("roles", {}).get("evaluators", ())),
+        partner_words=tuple(data.get("parties", {}).get("partner", ())),
+        consultant_words=tuple(data.get("parties", {}).get("consultant", ())),
         question_words={kind: tuple(words) for kind, words in data.get("questions", {}).items()},
         metric_units=tuple(data.get("metrics", {}).get("units", ())),
         metric_numbers=tuple(data.get("metrics", {}).get("numbers", ())),
@@ -148,6 +156,10 @@ def mail_systems() -> MailSystems:
     return MailSystems(
         free_mail_domains=frozenset(data["free_mail_domains"]),
         bounce_senders=tuple(data["bounce_senders"]),
+        list_machinery=tuple(data["list_machinery"]),
+        automated_senders=frozenset(data["automated_senders"]),
+        sent_folders=frozenset(data["sent_folders"]),
+        affiliate_words=frozenset(data["affiliate_words"]),
         other_subject_prefixes=tuple(data["other_subject_prefixes"]),
         country_of_tld=dict(data["country_of_tld"]),
         timezone_of_country=dict(data["timezone_of_country"]),

@@ -53,7 +53,11 @@ def parse(raw: RawMessage) -> Message:
     sender = _first_address(email_message.get_all("from") or email_message.get_all("sender"))
     if sender is None:
         raise UnreadableMessage("no sender address (From header missing or empty)")
-    sender = _author(email_message, sender)
+    list_address = _list_address(email_message)
+    author = _author(email_message, sender, list_address)
+    if list_address is None and author is not sender and email_message.get("list-id"):
+        list_address = sender.email  # a group that rewrote From and names no posting address
+    sender = author
     sent_at, date_defect = _date(email_message)
     if date_defect:
         defects.append(date_defect)
@@ -83,6 +87,8 @@ def parse(raw: RawMessage) -> Message:
         content_hash=content_hash,
         is_auto_reply=_has_auto_reply_headers(email_message),
         is_bounce=is_report or _is_bounce_sender(sender),
+        mailing_list=list_address,
+        is_bulk=_is_bulk(email_message, sender),
         defects=tuple(defects),
     )
 
@@ -145,26 +151,50 @@ def _address_list(value: str) -> tuple[Address, ...]:
 _VIA = re.compile(r"^\W*(?P<name>.+?)\W*\s+via\s+\S.*$", re.IGNORECASE)
 
 
-def _author(email_message: Headers, sender: Address) -> Address:
+def _list_address(email_message: Headers) -> str | None:
+    """The posting address a list or group names for itself (List-Post: <mailto:users@lists.x.org>)."""
+    value = email_message.get("list-post")
+    if not value or "mailto:" not in value.lower():
+        return None
+    found = _first_address([value.replace("mailto:", "").replace("MAILTO:", "")])
+    return found.email if found else None
+
+
+def _author(email_message: Headers, sender: Address, list_address: str | None) -> Address:
     """Who wrote it, where a mailing list or a group rewrote From: the original sender the list
-    kept (X-Original-From, Google Groups' X-Original-Sender), else Reply-To when From is the
-    list's own address or a "… via List" name. A Reply-To on ordinary mail is left alone: a
+    kept (X-Original-From, Google Groups' X-Original-Sender), else Reply-To, else Sender, when From
+    is the list's own address or a "… via List" name. A Reply-To on ordinary mail is left alone: a
     seller's tool may point replies at sales@, and that does not change who wrote."""
     for header in ("x-original-from", "x-original-sender"):
         original = _first_address(email_message.get_all(header) or [])
         if original is not None and original.email != sender.email:
             return original if original.name else Address(email=original.email, name=_via_name(sender))
-    list_post = _first_address([(email_message.get("list-post") or "").replace("mailto:", "")])
-    rewritten = _VIA.match(sender.name or "") is not None or (
-        list_post is not None and list_post.email == sender.email)
+    rewritten = _VIA.match(sender.name or "") is not None or list_address == sender.email
     if not rewritten:
         return sender
-    replies = [a for a in _addresses(email_message.get_all("reply-to") or []) if a.email != sender.email
-               and (list_post is None or a.email != list_post.email)]
-    if len(replies) != 1:
-        return sender
-    author = replies[0]
-    return author if author.name else Address(email=author.email, name=_via_name(sender))
+    for header in ("reply-to", "sender"):
+        candidates = [a for a in _addresses(email_message.get_all(header) or [])
+                      if a.email not in (sender.email, list_address) and not _is_list_machinery(a)]
+        if len(candidates) == 1:
+            author = candidates[0]
+            return author if author.name else Address(email=author.email, name=_via_name(sender))
+    return sender
+
+
+def _is_list_machinery(address: Address) -> bool:
+    """users-bounces@, owner-users@, users-request@: the list server's own return addresses."""
+    local = address.email.partition("@")[0]
+    return any(part in local for part in mail_systems().list_machinery)
+
+
+def _is_bulk(email_message: Headers, sender: Address) -> bool:
+    """Mail sent to many (list traffic, newsletters, notifications) rather than written to the reader."""
+    precedence = (email_message.get("precedence") or "").strip().lower()
+    if precedence in ("bulk", "list", "junk"):
+        return True
+    if "list-id" in email_message.fields or "list-unsubscribe" in email_message.fields:
+        return True
+    return sender.email.partition("@")[0] in mail_systems().automated_senders
 
 
 def _via_name(sender: Address) -> str:

@@ -9,14 +9,14 @@ import tldextract
 from tystnad.language import languages, mail_systems
 from tystnad.model import Address
 
-__all__ = ["organization_of", "is_free_mail", "country_of"]
+__all__ = ["organization_of", "is_free_mail", "country_of", "registrable_domain"]
 
 
 def is_free_mail(address: Address) -> bool:
     """A consumer mailbox (gmail, a national provider, an ISP): its owner is a person, not the
     provider ("mail.163.com" is 163.com's)."""
     providers = mail_systems().free_mail_domains
-    return address.domain in providers or _registrable(address.domain) in providers
+    return address.domain in providers or registrable_domain(address.domain) in providers
 
 
 @cache
@@ -27,7 +27,7 @@ def _suffixes() -> tldextract.TLDExtract:
 
 
 @cache
-def _registrable(domain: str) -> str:
+def registrable_domain(domain: str) -> str:
     """"mail.kvarnbyn.se" -> "kvarnbyn.se"; "sales.acme.co.uk" -> "acme.co.uk"; "mail.ulb.ac.be" ->
     "ulb.ac.be": the name an organisation registered under its public suffix."""
     found = _suffixes()(domain).top_domain_under_public_suffix
@@ -41,7 +41,7 @@ def organization_of(address: Address) -> str:
     """A customer organisation is its mail domain; on free-mail, the person is the customer."""
     if is_free_mail(address):
         return address.email
-    return _registrable(address.domain)
+    return registrable_domain(address.domain)
 
 
 @cache

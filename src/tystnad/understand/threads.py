@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import timedelta
 from functools import cache
 
 from tystnad.language import languages, mail_systems
-from tystnad.model import Address, Deal, Message, Seller, Thread
-from tystnad.understand.addresses import organization_of
+from tystnad.model import Deal, Message, Seller, Thread
+from tystnad.understand.addresses import is_free_mail, organization_of
+from tystnad.understand.parties import conversation, is_conversation, list_addresses, people_of, person_name
 
 __all__ = ["build_threads", "group_deals", "grow_deals", "normalize_subject", "chronological"]
 
@@ -113,10 +115,11 @@ def chronological(message: Message) -> tuple[float, str]:
 
 
 def _counterparts(messages: list[Message], seller: Seller) -> frozenset[str]:
+    lists = list_addresses(messages)
     people: set[str] = set()
     for message in messages:
         for address in (message.sender, *message.recipients):
-            if not seller.owns(address):
+            if not seller.owns(address) and address.email not in lists:
                 people.add(organization_of(address))
     return frozenset(people)
 
@@ -156,47 +159,77 @@ def _display_subject(messages: list[Message]) -> str:
 
 
 def group_deals(threads: Iterable[Thread], *, seller: Seller) -> list[Deal]:
-    """One deal per customer organisation; threads among the seller's own people are not deals."""
+    """One deal per customer organisation; threads among the seller's own people, and threads only
+    a list, a newsletter or a notification wrote (is_conversation), are not deals."""
     by_org: dict[str, list[Thread]] = defaultdict(list)
     for thread in threads:
-        org = _thread_organization(thread, seller)
+        org = _thread_organization(thread, seller) if is_conversation(thread, seller) else None
         if org is not None:
             by_org[org].append(thread)
-    deals = []
-    for org, grouped in by_org.items():
-        contacts: Counter[str] = Counter()
-        names: dict[str, Address] = {}
-        for thread in grouped:
-            for message in thread.messages:
-                for address in (message.sender, *message.recipients):
-                    if not seller.owns(address) and organization_of(address) == org:
-                        contacts[address.email] += 1
-                        if address.name or address.email not in names:
-                            names[address.email] = address
-        ordered = tuple(names[email] for email, _ in contacts.most_common())
-        grouped.sort(key=lambda t: (t.messages[-1].date.timestamp(), t.id), reverse=True)
-        deals.append(Deal(organization=org, contacts=ordered, threads=tuple(grouped)))
-    return deals
+    deals = [_judged(org, grouped, seller) for org, grouped in by_org.items()]
+    return [deal for deal in deals if deal.threads]
+
+
+def _judged(organization: str, threads: list[Thread], seller: Seller) -> Deal:
+    """The deal with its people sorted out and each thread split into the conversation with the
+    customer and the asides around it; a thread with no conversation left is not part of the deal."""
+    contacts, others = people_of(organization, threads, seller)
+    deal = Deal(organization=organization, contacts=contacts, others=others)
+    split = []
+    for thread in threads:
+        kept = conversation(deal, seller, thread.messages)
+        if kept:
+            ids = {m.message_id for m in kept}
+            split.append(replace(thread, messages=tuple(kept),
+                                 asides=tuple(m for m in thread.messages if m.message_id not in ids)))
+    split.sort(key=lambda t: (t.messages[-1].date.timestamp(), t.id), reverse=True)
+    return replace(deal, threads=tuple(split))
 
 
 def _thread_organization(thread: Thread, seller: Seller) -> str | None:
     """The organisation the seller is in conversation with: who writes to the seller and whom the
-    seller writes to count double, so a partner who opened the thread by writing to the customer
-    does not take the customer's deal; mail among outsiders counts once."""
+    seller writes to count double, an answer to the seller's own mail more still, so a partner who
+    opened the thread by writing to the customer does not take the customer's deal; mail among
+    outsiders counts once. A customer writing from home counts for their organisation. On a mailing
+    list the seller answers the list, so the answer counts for the author of the message it answers."""
+    lists = list_addresses(thread.messages)
+    by_id = {message.message_id: message for message in thread.messages}
+    home = _home_organizations(thread, seller, lists)
     parties: Counter[str] = Counter()
     for message in thread.messages:
         if message.is_bounce:
             continue  # a mail server's report names the server, not the customer
         if not seller.owns(message.sender):
-            to_seller = any(seller.owns(address) for address in (*message.to, *message.cc))
-            parties[organization_of(message.sender)] += 2 if to_seller else 1
-        else:
-            for address in message.to or message.cc:
-                if not seller.owns(address):
-                    parties[organization_of(address)] += 2
+            if message.sender.email in lists:
+                continue  # the list wrote, and kept no author
+            to_seller = any(seller.owns(address) and address.email not in lists
+                            for address in (*message.to, *message.cc))
+            answered = by_id.get(message.in_reply_to or "")
+            answers_seller = answered is not None and seller.owns(answered.sender)
+            weight = 3 if answers_seller and to_seller else 2 if to_seller else 1
+            parties[home.get(message.sender.email) or organization_of(message.sender)] += weight
+            continue
+        targets = message.to or message.cc
+        outside = [address for address in targets if not seller.owns(address) and address.email not in lists]
+        for address in outside:
+            parties[home.get(address.email) or organization_of(address)] += 2
+        answered = by_id.get(message.in_reply_to or "")
+        if not outside and any(a.email in lists for a in targets) and answered is not None \
+                and not seller.owns(answered.sender) and answered.sender.email not in lists:
+            parties[organization_of(answered.sender)] += 2
     if not parties:
         return None
     return parties.most_common(1)[0][0]
+
+
+def _home_organizations(thread: Thread, seller: Seller, lists: frozenset[str]) -> dict[str, str]:
+    """Free-mail addresses in the thread whose whole name is that of someone at an organisation in
+    it ("Anna Berg <anna.berg@gmail.com>" beside anna.berg@kvarnbyn.se), mapped to that organisation."""
+    people = {a for m in thread.messages for a in (m.sender, *m.recipients)
+              if not seller.owns(a) and a.email not in lists}
+    by_name = {person_name(a): organization_of(a) for a in people if not is_free_mail(a) and person_name(a)}
+    return {a.email: by_name[person_name(a)] for a in people
+            if is_free_mail(a) and person_name(a) in by_name}
 
 
 def _outside_party(message: Message, seller: Seller) -> str | None:
@@ -204,9 +237,11 @@ def _outside_party(message: Message, seller: Seller) -> str | None:
     if message.is_bounce:
         return None
     if not seller.owns(message.sender):
+        if message.is_bulk and message.sender.email == message.mailing_list:
+            return None
         return organization_of(message.sender)
     for address in message.to or message.cc:
-        if not seller.owns(address):
+        if not seller.owns(address) and address.email != message.mailing_list:
             return organization_of(address)
     return None
 
@@ -241,8 +276,9 @@ def grow_deals(messages: Iterable[Message], *, seller: Seller) -> list[Deal]:
         thread_of.setdefault(message.message_id, target)
     by_org: dict[str, list[Thread]] = defaultdict(list)
     for found, organization in zip(threads, customers, strict=True):
-        if organization is not None:
-            by_org[organization].append(
-                Thread(id=found[0].message_id, subject=_display_subject(found), messages=tuple(found)))
-    return [Deal(organization=org, contacts=(), threads=tuple(grouped)) for org, grouped in by_org.items()]
+        thread = Thread(id=found[0].message_id, subject=_display_subject(found), messages=tuple(found))
+        if organization is not None and is_conversation(thread, seller):
+            by_org[organization].append(thread)
+    deals = [_judged(org, grouped, seller) for org, grouped in by_org.items()]
+    return [deal for deal in deals if deal.threads]
 

@@ -102,6 +102,10 @@ class MessageView:
     sender: str
     sender_name: str
     is_customer: bool
+    # Who wrote it when not the customer: "seller", "colleague", "third_party" or "list", and a
+    # third party's kind ("partner", "consultant"); their mail is shown, never judged.
+    party: str
+    party_kind: str
     subject: str
     segments: tuple[Segment, ...]
     signature: str
@@ -156,9 +160,14 @@ def _customer_calendar(organization: str, home_country: str, home_zone: str) -> 
 def deal_page(diagnosis: Diagnosis, *, seller: Seller, now: datetime, home_country: str,
               home_zone: str) -> DealPage:
     calendar = _customer_calendar(diagnosis.deal.organization, home_country, home_zone)
-    messages: list[Message] = sorted(
+    judged: list[Message] = sorted(
         (m for thread in diagnosis.deal.threads for m in thread.messages if m.date <= now),
         key=chronological)
+    messages: list[Message] = sorted(
+        (*judged, *(m for thread in diagnosis.deal.threads for m in thread.asides if m.date <= now)),
+        key=chronological)
+    customers = {contact.email for contact in diagnosis.deal.contacts}
+    others = {person.address.email: person for person in diagnosis.deal.others}
     quotes: dict[str, list[tuple[str, str]]] = {}
     for signal in diagnosis.signals:
         if signal.evidence is not None and signal.evidence.message_id and signal.evidence.quote:
@@ -174,22 +183,26 @@ def deal_page(diagnosis: Diagnosis, *, seller: Seller, now: datetime, home_count
         MessageView(
             anchor=anchors[m.message_id], message_id=m.message_id, when=calendar.local(m.date),
             sender=m.sender.email, sender_name=m.sender.name or m.sender.email,
-            is_customer=not seller.owns(m.sender), subject=m.subject,
+            is_customer=m.sender.email in customers,
+            party="customer" if m.sender.email in customers else str(
+                others[m.sender.email].party if m.sender.email in others else
+                "colleague" if seller.owns(m.sender) else "third_party"),
+            party_kind=others[m.sender.email].kind if m.sender.email in others else "", subject=m.subject,
             segments=highlight(m.new_text, quotes.get(m.message_id, [])), signature=m.signature,
             quoted_lines=m.quoted_lines, words=words[m.message_id], is_auto_reply=not m.is_answer,
         )
         for m in shown
     )
     points = [
-        ChartMessage(when=m.date, is_customer=not seller.owns(m.sender), words=words[m.message_id],
+        ChartMessage(when=m.date, is_customer=m.sender.email in customers, words=words[m.message_id],
                      label=f"{calendar.local(m.date):%Y-%m-%d %H:%M} · {m.sender.name or m.sender.email} · "
                            f"{words[m.message_id]} words",
                      anchor=anchors[m.message_id])
-        for m in messages if m.is_answer
+        for m in judged if m.is_answer
     ]
     timeline = diagnosis.timeline
     waiting = timeline.status in _WAITING and timeline.last_outbound is not None
-    since = _first_unanswered(messages, seller) if waiting else None
+    since = _first_unanswered(judged, seller) if waiting else None
     return DealPage(diagnosis=diagnosis, messages=views, older=len(messages) - len(shown),
                     anchors={view.message_id: view.anchor for view in views},
                     shown_anchors=frozenset(view.anchor for view in views),
