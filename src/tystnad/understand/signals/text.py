@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from tystnad.model import Evidence, Hit, Signal, SignalKind
-from tystnad.read.quotes import sentences
+from tystnad.read.quotes import first_sentence, sentences
 from tystnad.read.reading import Reading
 from tystnad.understand.view import DealView
 
@@ -289,7 +289,8 @@ def detect_engaged(view: DealView) -> list[Signal]:
     if len(kinds) < 2:
         return []
     reading, hit = next(((r, h) for _, r, h in cues if h is not None), (answers[-1], None))
-    quote = reading.sentence(hit) if hit is not None else reading.text.split("\n")[0]
+    # Their first real sentence, not the first line: a line may be a greeting or end at a wrap.
+    quote = reading.sentence(hit) if hit is not None else first_sentence(reading.text)
     return [Signal(kind=SignalKind.ENGAGED,
                    evidence=Evidence(message_id=reading.message.message_id, quote=quote.strip()),
                    detail="customer " + ", ".join(sorted(kinds)))]
