@@ -17,7 +17,7 @@ _SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?]+(?=[^\s.!?])[^.!?\n]*)*(?:[.!?]+|$)",
 # lower-case letter is a wrap, not the end of a sentence ("…we will look at it\nnext week.", "…with
 # only $25,\nor open …"), also where the next line is indented as old clients and lists indent.
 # format=flowed (RFC 3676) marks its soft breaks with a space before the new line: joined the same way.
-_SOFT_BREAK = re.compile(r"(?<=[\w)%,;]) ?\n[ \t]*(?=[a-zåäöæøüéèàáíóúç])")
+_SOFT_BREAK = re.compile(r"(?<=[\w)%,;#&])[ \t]*\n[ \t]*(?=[a-zåäöæøüéèàáíóúç])")
 
 
 @cache
