@@ -151,12 +151,15 @@ def _address_list(value: str) -> tuple[Address, ...]:
 _VIA = re.compile(r"^\W*(?P<name>.+?)\W*\s+via\s+\S.*$", re.IGNORECASE)
 
 
+_MAILTO = re.compile("mailto:", re.IGNORECASE)
+
+
 def _list_address(email_message: Headers) -> str | None:
     """The posting address a list or group names for itself (List-Post: <mailto:users@lists.x.org>)."""
     value = email_message.get("list-post")
     if not value or "mailto:" not in value.lower():
         return None
-    found = _first_address([value.replace("mailto:", "").replace("MAILTO:", "")])
+    found = _first_address([_MAILTO.sub("", value)])
     return found.email if found else None
 
 

@@ -15,7 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Collection, Iterable
 from dataclasses import replace
-from functools import cache
+from functools import cache, lru_cache
 
 from tystnad.language import languages, mail_systems
 from tystnad.model import Address, Deal, Message, Party, Person, Seller, Thread
@@ -38,16 +38,20 @@ _FOLDER_SUFFIXES = (".gz", ".mbox", ".mbx", ".eml", ".sbd")
 def is_sent_folder(origin: str) -> bool:
     """Whether a message was read from a folder of sent mail ("Sent Items/…", "Skickat.mbox#3",
     "jane.sent_items.mbox.gz#12", a Maildir's ".Sent/cur/…")."""
+    # Asked of every message: the answer is the folder's, so it is worked out once a folder.
+    folder = origin.rpartition("#")[0] if "#" in origin else origin.replace("\\", "/").rpartition("/")[0]
+    return _is_sent(folder)
+
+
+@lru_cache(maxsize=1024)
+def _is_sent(folder: str) -> bool:
     names = mail_systems().sent_folders
-    path = origin.rpartition("#")[0] if "#" in origin else origin
-    for component in path.replace("\\", "/").split("/"):
+    for component in folder.replace("\\", "/").split("/"):
         lowered = component.lower()
         for suffix in _FOLDER_SUFFIXES:
             lowered = lowered.removesuffix(suffix)
         words = _SEPARATORS.sub(" ", lowered).strip(" []")
-        if not words:
-            continue
-        if words in names or any(words.endswith(" " + name) for name in names):
+        if words and (words in names or any(words.endswith(" " + name) for name in names)):
             return True
     return False
 
@@ -85,17 +89,13 @@ def _label(domain: str) -> str:
 
 def _is_group_name(label: str, own: str) -> bool:
     """"nordvik", "nordvik-group", "nordvikgroup", "nordvik-nordic-ab" are the group of "nordvik"."""
-    if not label.startswith(own):
-        return False
-    rest = label[len(own):]
-    words = mail_systems().affiliate_words
-    while rest:
-        rest = rest.lstrip("-")
-        word = next((w for w in sorted(words, key=len, reverse=True) if rest.startswith(w)), None)
-        if word is None:
-            return False
-        rest = rest[len(word):]
-    return True
+    return label.startswith(own) and _affiliate_words().fullmatch(label[len(own):]) is not None
+
+
+@cache
+def _affiliate_words() -> re.Pattern[str]:
+    words = sorted(mail_systems().affiliate_words, key=len, reverse=True)
+    return re.compile(rf"(?:-?(?:{'|'.join(map(re.escape, words))}))*")
 
 
 def list_addresses(messages: Iterable[Message]) -> frozenset[str]:

@@ -167,7 +167,13 @@ def deal_page(diagnosis: Diagnosis, *, seller: Seller, now: datetime, home_count
         (*judged, *(m for thread in diagnosis.deal.threads for m in thread.asides if m.date <= now)),
         key=chronological)
     customers = {contact.email for contact in diagnosis.deal.contacts}
-    others = {person.address.email: person for person in diagnosis.deal.others}
+    # Who wrote each message shown: (party, a third party's kind).
+    parties = {person.address.email: (str(person.party), person.kind) for person in diagnosis.deal.others}
+    parties |= {email: ("customer", "") for email in customers}
+
+    def party_of(message: Message) -> tuple[str, str]:
+        fallback = "colleague" if seller.owns(message.sender) else "third_party"
+        return parties.get(message.sender.email, (fallback, ""))
     quotes: dict[str, list[tuple[str, str]]] = {}
     for signal in diagnosis.signals:
         if signal.evidence is not None and signal.evidence.message_id and signal.evidence.quote:
@@ -184,10 +190,7 @@ def deal_page(diagnosis: Diagnosis, *, seller: Seller, now: datetime, home_count
             anchor=anchors[m.message_id], message_id=m.message_id, when=calendar.local(m.date),
             sender=m.sender.email, sender_name=m.sender.name or m.sender.email,
             is_customer=m.sender.email in customers,
-            party="customer" if m.sender.email in customers else str(
-                others[m.sender.email].party if m.sender.email in others else
-                "colleague" if seller.owns(m.sender) else "third_party"),
-            party_kind=others[m.sender.email].kind if m.sender.email in others else "", subject=m.subject,
+            party=party_of(m)[0], party_kind=party_of(m)[1], subject=m.subject,
             segments=highlight(m.new_text, quotes.get(m.message_id, [])), signature=m.signature,
             quoted_lines=m.quoted_lines, words=words[m.message_id], is_auto_reply=not m.is_answer,
         )
