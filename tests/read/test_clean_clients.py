@@ -173,3 +173,46 @@ def test_a_format_flowed_soft_break_is_joined_and_a_greeting_line_is_not() -> No
     found = [text[start:end] for start, end in sentences(text)]
     assert found[0] == "Hej Erik,"
     assert found[-1] == "Vi tittar på den med ekonomichefen och \nåterkommer nästa vecka."
+
+
+def test_a_rule_ends_a_sentence_and_is_never_quoted_but_a_word_with_dashes_stays_whole() -> None:
+    from tystnad.read.quotes import first_sentence, sentences
+
+    text = "Michael Rosa, CEO          ----------------------\nYou have received a file.\nOh f-----k, fine."
+    found = [text[start:end] for start, end in sentences(text)]
+    assert found == ["Michael Rosa, CEO", "You have received a file.", "Oh f-----k, fine."]
+    assert first_sentence("--------------------\nNews from Control Solutions.") == "News from Control Solutions."
+
+
+def test_a_salutation_with_a_dash_or_a_colon_is_not_the_first_sentence() -> None:
+    from tystnad.read.quotes import first_sentence
+
+    assert first_sentence("Jeff--\n\tper our call, the offer is here.") == "per our call, the offer is here."
+    assert first_sentence("Richard:\n\nWe sent your login again.") == "We sent your login again."
+    assert first_sentence("Anna –\nvi kör på det.") == "vi kör på det."
+
+
+def test_a_legal_marking_line_is_set_aside_but_the_word_in_a_sentence_stays() -> None:
+    from tystnad.model import RawMessage
+    from tystnad.read.clean import clean
+    from tystnad.read.parse import parse
+
+    body = ("Privileged and Confidential\nPrepared at the Request of Counsel\n\nGary,\n\n"
+            "The figures are confidential until the board meets.\n\nKONFIDENTIELLT\n")
+    data = ("From: Sean <sean@seller.example>\nTo: gary@customer.example\nSubject: Data\n"
+            "Date: Mon, 5 Feb 2001 10:00:00 -0600\nMessage-ID: <m1@seller.example>\n\n" + body).encode()
+    message = clean(parse(RawMessage(data=data, origin="memo.eml")))
+    assert message.new_text == "Gary,\n\nThe figures are confidential until the board meets."
+    assert "Privileged and Confidential" in message.signature and "KONFIDENTIELLT" in message.signature
+
+
+def test_outlook_s_rule_inside_a_line_whose_breaks_were_lost_cuts_the_history_there() -> None:
+    from tystnad.read.clean import split_history
+
+    line = ("However, not sure we want to be there that night!??-----Original Message-----?From: Erik "
+            "[mailto:erik@x.example] ?Sent: Tuesday, February 26, 2002 11:40 AM?Subject: RE: plans")
+    new, quoted = split_history(["Noted the dinner.", line])
+    assert new == ["Noted the dinner.", "However, not sure we want to be there that night!??"]
+    assert quoted[0].startswith("-----Original Message-----")
+    prose = ["We wrote 'Original Message' in the subject - sorry -- it was a test."]
+    assert split_history(prose) == (prose, [])

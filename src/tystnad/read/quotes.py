@@ -19,6 +19,10 @@ _SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?]+(?=[^\s.!?])[^.!?\n]*)*(?:[.!?]+|$)",
 # format=flowed (RFC 3676) marks its soft breaks with a space before the new line: joined the same way.
 _SOFT_BREAK = re.compile(r"(?<=[\w)%,;#&])[ \t]*\n[ \t]*(?=[a-zåäöæøüéèàáíóúç])")
 
+# A rule a client, a list or a signature draws ("-----", "_____", "=====") is never part of a sentence:
+# it ends the one before it and is no sentence itself. One inside a word ("f---k") is not a rule.
+_RULE = re.compile(r"(?<![\w\-_=*~])[-_=*~]{4,}")
+
 
 @cache
 def _greeting() -> re.Pattern[str]:
@@ -36,6 +40,7 @@ def sentences(text: str) -> tuple[tuple[int, int], ...]:
     # A line wrapped mid-sentence (a word, then a new line going on in lower case) is one sentence:
     # the break is read as a space, same length, so offsets still point into `text`.
     joined = _SOFT_BREAK.sub(lambda match: _join(text, match), text)
+    joined = _RULE.sub(lambda match: "\n" * len(match.group(0)), joined)
     for match in _SENTENCE.finditer(joined):
         start, end = match.start(), match.end()
         while start < end and text[start].isspace():
@@ -67,8 +72,10 @@ def first_sentence(text: str, *, limit: int = 160) -> str:
 
 
 def _is_salutation(piece: str) -> bool:
-    """A short line ending in a comma or exclamation mark, alone on its line: a salutation."""
-    return piece.rstrip().endswith((",", "!")) and len(piece.split()) <= 3 and "\n" not in piece.strip()
+    """A short line ending in a comma, an exclamation mark, a colon or a dash, alone on its line:
+    a salutation ("Anna,", "Richard:", "Jeff--")."""
+    short = len(piece.split()) <= 3 and "\n" not in piece.strip()
+    return short and piece.rstrip().endswith((",", "!", ":", "-", "–"))
 
 
 def sentence_around(text: str, position: int, *, limit: int = 200) -> str:
