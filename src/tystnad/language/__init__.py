@@ -35,6 +35,7 @@ class Language:
     sign_offs: tuple[str, ...]
     mobile_footers: tuple[str, ...]
     footers: tuple[str, ...]  # a line holding one starts a disclaimer, list or marketing footer
+    markings: tuple[str, ...]  # a line that is only one is a legal marking ("Privileged and Confidential")
     auto_reply_phrases: tuple[str, ...]
     return_on: tuple[str, ...]
     away_until: tuple[str, ...]
@@ -99,6 +100,7 @@ def _language(data: dict[str, Any]) -> Language:
         sign_offs=tuple(signature["sign_offs"]),
         mobile_footers=tuple(signature["mobile"]),
         footers=tuple(signature.get("footers", ())),
+        markings=tuple(signature.get("markings", ())),
         auto_reply_phrases=tuple(data["auto_reply"]["phrases"]),
         return_on=tuple(data["auto_reply"]["return_on"]),
         away_until=tuple(data["auto_reply"]["away_until"]),

@@ -33,6 +33,8 @@ class _Patterns:
     sign_offs: frozenset[str]
     mobile_footers: tuple[str, ...]
     footer: re.Pattern[str]
+    markings: frozenset[str]
+    inline_separator: re.Pattern[str]
 
 
 @cache
@@ -67,7 +69,16 @@ def _patterns() -> _Patterns:
         ),
         footer=re.compile(alternatives({footer for lang in langs for footer in lang.footers}) or "(?!)",
                           re.IGNORECASE),
+        markings=frozenset(_marking_key(marking) for lang in langs for marking in lang.markings),
+        # Outlook's rule inside a line, where a client lost the line breaks ("…says!??-----Original
+        # Message-----?From: …"): dashes on both sides, or it is prose naming the words.
+        inline_separator=re.compile(rf"\S[ \t]*(?P<rule>-{{3,}}[ \t]*(?:{separators})[ \t]*-{{3,}})",
+                                    re.IGNORECASE),
     )
+
+
+def _marking_key(line: str) -> str:
+    return line.strip().strip("*_[]()<>:.!- ").casefold()
 
 
 def clean(message: Message) -> Message:
@@ -75,6 +86,11 @@ def clean(message: Message) -> Message:
     lines = message.body.split("\n")
     new_lines, quoted_lines = split_history(lines)
     text_lines, signature_lines = split_signature(new_lines, sender_name=message.sender.name)
+    markings = _patterns().markings
+    marked = [line for line in text_lines if line.strip() and _marking_key(line) in markings]
+    if marked:
+        text_lines = [line for line in text_lines if not (line.strip() and _marking_key(line) in markings)]
+        signature_lines = [*signature_lines, *marked]
     new_text = _BLANKS.sub("\n\n", "\n".join(text_lines)).strip()
     is_auto_reply = message.is_auto_reply or is_auto_reply_subject(message.subject)
     is_bounce = message.is_bounce or is_bounce_subject(message.subject)
@@ -97,6 +113,7 @@ def clean(message: Message) -> Message:
 def split_history(lines: list[str]) -> tuple[list[str], list[str]]:
     """(new lines, quoted lines). History under an Outlook block or separator is cut
     whole; `>`-quoted history keeps the writer's interleaved (inline) answers."""
+    lines = _split_inline_separator(lines)
     patterns = _patterns()
     cut, quote_style = _find_cut(lines, patterns)
     if cut is None:
@@ -114,6 +131,19 @@ def split_history(lines: list[str]) -> tuple[list[str], list[str]]:
         return head + tail_new, head_quoted + lines[cut:attribution_end] + tail_quoted + tail_history
     head, head_quoted = _drop_quoted(lines[:cut])
     return head, head_quoted + lines[cut:]
+
+
+def _split_inline_separator(lines: list[str]) -> list[str]:
+    """The first line holding Outlook's rule after words of its own, split in two at the rule."""
+    pattern = _patterns().inline_separator
+    for index, line in enumerate(lines):
+        if _is_quoted(line):
+            continue
+        found = pattern.search(line)
+        if found:
+            at = found.start("rule")
+            return [*lines[:index], line[:at].rstrip(), line[at:], *lines[index + 1:]]
+    return lines
 
 
 def _find_cut(lines: list[str], patterns: _Patterns) -> tuple[int | None, bool]:
