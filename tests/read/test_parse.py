@@ -156,6 +156,16 @@ def test_a_newsletter_and_a_no_reply_notification_are_bulk() -> None:
     assert newsletter.mailing_list is None
 
 
+def test_a_sender_whose_address_names_a_newsletter_or_an_order_robot_is_bulk_but_a_bounce_is_a_bounce() -> None:
+    # Old newsletters and shops carry no list headers: the address says what they are.
+    for sender in ("business_sub_newsletter@hoovers.example", "news@control-solutions.example",
+                   "auto-confirm@shop.example"):
+        assert _parse(eml(sender=sender)).is_bulk, sender
+    bounce = _parse(eml(sender="MAILER-DAEMON@mx.kvarnbyn.se"))
+    assert bounce.is_bounce and not bounce.is_bulk
+    assert not _parse(eml(sender="Anna Newman <anna.newman@kvarnbyn.se>")).is_bulk
+
+
 def test_a_rewritten_list_post_with_only_a_sender_header_names_its_author_there() -> None:
     # Reply-To points back at the list, the bounce address is the list's own: Sender is the author.
     data = eml(sender='"Jane Doe via Users" <users@lists.vendor.com>',
