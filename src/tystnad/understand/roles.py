@@ -32,10 +32,16 @@ def role_of(signature: str) -> tuple[Role, str]:
     """The role a signature shows, and the title as written ("Ekonomichef", "Head of Ops")."""
     deciders, evaluators = _patterns()
     for line in signature.splitlines()[:8]:
-        folded = fold(line)
-        # "Hoofd Bedrijfsvoering / Head of Operations": any part may carry the title.
-        if deciders.search(folded):
-            return Role.DECIDER, line.strip()
-        if evaluators.search(folded):
-            return Role.EVALUATOR, line.strip()
+        # A signature laid out in columns or ruled ("Mike Rosa, CEO      -------   Voice: …") holds
+        # several fields on a line: the title is the field that names it.
+        for field in _FIELD_GAP.split(line):
+            folded = fold(field)
+            # "Hoofd Bedrijfsvoering / Head of Operations": any part may carry the title.
+            if deciders.search(folded):
+                return Role.DECIDER, field.strip()
+            if evaluators.search(folded):
+                return Role.EVALUATOR, field.strip()
     return Role.UNKNOWN, ""
+
+
+_FIELD_GAP = re.compile(r"\s{3,}|\t|[-_=*~|]{4,}")
