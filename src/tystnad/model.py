@@ -161,6 +161,9 @@ class Message:
     mailing_list: str | None = None
     # Sent to many at once (a list, a newsletter, a notification), not written to the reader.
     is_bulk: bool = False
+    # The labels a mail service filed this copy under (Gmail Takeout's X-Gmail-Labels: "Sent,Important"):
+    # an export of all mail in one file says by label, not by folder, what the reader sent.
+    labels: tuple[str, ...] = ()
     defects: tuple[str, ...] = ()
     # Filled by clean():
     is_cleaned: bool = False

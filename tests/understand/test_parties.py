@@ -65,6 +65,21 @@ def test_the_sent_folder_tells_the_seller_s_other_addresses_and_the_group_compan
     assert not seller.owns(Address(email="per@fjordlightning.se"))  # a name that only begins alike
 
 
+def test_an_export_of_all_mail_in_one_file_tells_the_seller_by_gmail_s_sent_label() -> None:
+    # Google Takeout writes every message to one mbox; only X-Gmail-Labels says which were sent.
+    takeout = "/exports/All mail Including Spam and Trash.mbox"
+    messages = [
+        _read(eml(sender="Karin Ek <karin.ek.salj@gmail.com>", to="Olle <olle@kvarnbyn.se>",
+                  headers={"X-Gmail-Labels": 'Skickat,"Kunder, Norr",Viktigt'}), f"{takeout}#1"),
+        _read(eml(sender="Olle <olle@kvarnbyn.se>", to="karin.ek.salj@gmail.com",
+                  headers={"X-Gmail-Labels": "Inkorgen,Viktigt"}), f"{takeout}#2"),
+    ]
+    assert messages[0].labels == ("Skickat", "Kunder, Norr", "Viktigt")
+    seller = seller_side(SELLER, messages)
+    assert seller.is_seller(Address(email="karin.ek.salj@gmail.com"))
+    assert not seller.owns(Address(email="olle@kvarnbyn.se"))
+
+
 def _deal_of(messages: list[Message], seller: Seller = SELLER):
     (deal,) = group_deals(build_threads(messages, seller=seller), seller=seller)
     return deal

@@ -22,8 +22,8 @@ from tystnad.model import Address, Deal, Message, Party, Person, Seller, Thread
 from tystnad.read.phrases import fold
 from tystnad.understand.addresses import is_free_mail, organization_of, registrable_domain
 
-__all__ = ["seller_side", "is_sent_folder", "people_of", "person_name", "conversation", "is_conversation",
-           "list_addresses"]
+__all__ = ["seller_side", "is_sent_folder", "is_sent_copy", "people_of", "person_name", "conversation",
+           "is_conversation", "list_addresses"]
 
 # An address writing at least this share of the sent folder's mail is the seller's own; below it,
 # a stray copy of someone else's mail filed there.
@@ -43,6 +43,11 @@ def is_sent_folder(origin: str) -> bool:
     return _is_sent(folder)
 
 
+def is_sent_copy(message: Message) -> bool:
+    """Read from a folder of sent mail, or labelled as sent in an export of all mail (Gmail Takeout)."""
+    return is_sent_folder(message.origin) or any(_is_sent(label) for label in message.labels)
+
+
 @lru_cache(maxsize=1024)
 def _is_sent(folder: str) -> bool:
     names = mail_systems().sent_folders
@@ -58,7 +63,7 @@ def _is_sent(folder: str) -> bool:
 
 def seller_side(seller: Seller, messages: Collection[Message]) -> Seller:
     """`seller` with the aliases its sent folders write from and the domains of its own group."""
-    sent = Counter(m.sender.email for m in messages if m.mailing_list is None and is_sent_folder(m.origin))
+    sent = Counter(m.sender.email for m in messages if m.mailing_list is None and is_sent_copy(m))
     total = sum(sent.values())
     aliases = {email for email, count in sent.items() if count >= max(1.0, ALIAS_SHARE * total)}
     aliases -= seller.excluded

@@ -8,7 +8,6 @@ from datetime import date, datetime
 
 from tystnad.model import Address, Deal, Message, Rhythm, Seller, Timeline
 from tystnad.read.reading import Reading
-from tystnad.understand.addresses import organization_of
 from tystnad.understand.timing import BusinessCalendar
 
 __all__ = ["DealView"]
@@ -29,6 +28,7 @@ class DealView:
     customer_ids: frozenset[str] = frozenset()  # messages the customer's side sent
     answers: tuple[Reading, ...] = ()  # the customer's own words, no auto-replies or bounces
     since_last_answer: tuple[Reading, ...] = ()  # everything after the customer's last answer
+    contact_emails: frozenset[str] = frozenset()  # the customer's people (parties.py), by address
 
     @classmethod
     def build(cls, *, deal: Deal, messages: tuple[Message, ...], seller: Seller, calendar: BusinessCalendar,
@@ -42,13 +42,15 @@ class DealView:
         last = answered[-1] if answered else -1
         return cls(deal=deal, messages=messages, seller=seller, calendar=calendar, rhythm=rhythm,
                    timeline=timeline, now=now, readings=readings, customer_ids=customer_ids,
-                   answers=answers, since_last_answer=readings[last + 1 :])
+                   answers=answers, since_last_answer=readings[last + 1 :],
+                   contact_emails=frozenset(a.email for a in deal.contacts))
 
     def is_customer(self, message: Message) -> bool:
         return message.message_id in self.customer_ids
 
     def is_customer_address(self, address: Address) -> bool:
-        return not self.seller.owns(address) and organization_of(address) == self.deal.organization
+        """One of the customer's people: their organisation's, a sister domain's, or one of them at home."""
+        return address.email in self.contact_emails
 
     def customer_answers(self) -> list[Reading]:
         """The customer's own words: their messages that are not auto-replies or bounces."""

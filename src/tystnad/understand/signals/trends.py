@@ -12,6 +12,7 @@ from tystnad.model import Evidence, Signal, SignalKind, Status
 from tystnad.read.phrases import fold
 from tystnad.read.quotes import first_sentence
 from tystnad.read.reading import Reading
+from tystnad.understand.parties import person_name
 from tystnad.understand.signals.text import detect_next_step, is_acknowledgement
 from tystnad.understand.timing import reply_latencies
 from tystnad.understand.view import DealView
@@ -104,13 +105,13 @@ def detect_shrinking(view: DealView) -> list[Signal]:
 
 
 def detect_single_threaded(view: DealView) -> list[Signal]:
-    people = {a.email for r in view.readings for a in (r.message.sender, *r.message.recipients)
-              if view.is_customer_address(a)}
+    # Persons, not addresses: one buyer writing from work and from home is still one thread.
+    people = {person_name(a) or a.email for a in view.deal.contacts}
     answers = view.customer_answers()
     if len(people) != 1 or len(view.readings) < 3 or not answers:
         return []
     return [Signal(kind=SignalKind.SINGLE_THREADED, evidence=_quote(answers[-1]),
-                   detail=f"only {next(iter(people))} on the customer's side")]
+                   detail=f"only {answers[-1].message.sender.email} on the customer's side")]
 
 
 def is_proposal(reading: Reading) -> bool:
