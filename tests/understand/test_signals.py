@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from factories import SELLER, conversation, when, write_mbox
+from factories import SELLER, conversation, eml, when, write_mbox
 from tystnad.model import Diagnosis, PlayKind, Reason, SignalKind, Status
 from tystnad.pipeline import scan
 
@@ -160,3 +160,36 @@ def test_quotes_are_verbatim_across_a_generated_mailbox(tmp_path: Path) -> None:
                                if m.message_id == item.evidence.message_id)
                 assert item.evidence.quote in message.new_text + "\n" + message.signature + message.sender.name
     assert checked > 50
+
+
+def _with_home_address(cc: str | None) -> list[bytes]:
+    """Anna answers once from work and once from her private address; `cc` a colleague she copies in."""
+    seller, work, home = "Erik Lund <erik.lund@saljare.se>", "Anna Berg <anna.berg@kvarnbyn.se>", \
+        "Anna Berg <anna.berg.privat@gmail.com>"
+    steps = [(seller, work, "2026-02-02 09:00", OFFER),
+             (work, seller, "2026-02-03 10:00", "Hej Erik,\n\nTack, vi läser den i veckan.\n\nMvh Anna"),
+             (seller, work, "2026-02-05 09:00", "Hej Anna,\n\nSäg till om något är oklart.\n\nMvh Erik"),
+             (home, seller, "2026-02-06 20:00", "Hej,\n\nSkriver hemifrån: vi vill ses nästa vecka.\n\nAnna")]
+    messages, chain = [], []
+    for index, (sender, to, moment, body) in enumerate(steps):
+        message_id = f"<home{index}@mail.example>"
+        headers = {"Cc": cc} if cc and index == 3 else None
+        messages.append(eml(sender=sender, to=to, subject=("SV: " if index else "") + "Offert", date=moment,
+                            message_id=message_id, in_reply_to=chain[-1] if chain else None,
+                            references=tuple(chain), body=body, headers=headers))
+        chain.append(message_id)
+    return messages
+
+
+def test_one_buyer_on_two_addresses_is_still_single_threaded_and_a_colleague_copied_in_is_not(
+        tmp_path: Path) -> None:
+    def scanned(cc: str | None) -> Diagnosis:
+        box = write_mbox(tmp_path / "box.mbox", _with_home_address(cc))
+        (diagnosis,) = scan([box], seller=SELLER, now=when("2026-02-09 09:00"), home_country="SE",
+                            home_zone="Europe/Stockholm").diagnoses
+        return diagnosis
+
+    alone = scanned(None)
+    assert {c.email for c in alone.deal.contacts} == {"anna.berg@kvarnbyn.se", "anna.berg.privat@gmail.com"}
+    assert SignalKind.SINGLE_THREADED in kinds(alone)
+    assert SignalKind.SINGLE_THREADED not in kinds(scanned("Olle Ek <olle.ek@kvarnbyn.se>"))
