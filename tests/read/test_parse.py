@@ -94,6 +94,27 @@ def test_multipart_alternative_prefers_the_plain_part_and_lists_attachments() ->
     assert message.attachments == ("Offert_2026.pdf",)
 
 
+def _with_attachment(disposition: bytes) -> bytes:
+    return (b"From: Anna <anna@kvarnbyn.se>\r\nTo: erik@saljare.se\r\nSubject: Underlag\r\n"
+            b"Date: Mon, 2 Mar 2026 09:30:00 +0100\r\nMessage-ID: <m2@x>\r\nMIME-Version: 1.0\r\n"
+            b'Content-Type: multipart/mixed; boundary="b"\r\n\r\n'
+            b"--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nH\xc3\xa4r \xc3\xa4r underlaget.\r\n"
+            b"--b\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment;\r\n " + disposition +
+            b"\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n--b--\r\n")
+
+
+def test_an_attachment_name_in_rfc_2231_form_as_apple_mail_writes_it_is_read() -> None:
+    # A reply carrying one must stay in its deal, its attachment named as the customer named it.
+    whole = _parse(_with_attachment(b"filename*=utf-8''Underlag_Stor%C3%A5sen.pdf"))
+    assert whole.body.strip() == "Här är underlaget." and whole.attachments == ("Underlag_Storåsen.pdf",)
+    continued = _parse(_with_attachment(
+        b"filename*0*=utf-8''Offert%20f%C3%B6r%20;\r\n filename*1=\"Kvarnbyn \";\r\n"
+        b" filename*2=v;\r\n filename*3=\"2.pdf\";\r\n filename*10=\"\""))
+    assert continued.attachments == ("Offert för Kvarnbyn v2.pdf",)
+    latin = _parse(_with_attachment(b"filename*=iso-8859-1'sv'Offert_%E5r_2026.pdf"))
+    assert latin.attachments == ("Offert_år_2026.pdf",)
+
+
 def test_unclosed_multipart_still_gives_its_text() -> None:
     data = (
         b"From: anna@kvarnbyn.se\r\nDate: Mon, 2 Mar 2026 09:30:00 +0100\r\nSubject: x\r\n"

@@ -20,8 +20,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.header import decode_header
-from email.utils import collapse_rfc2231_value, decode_rfc2231, getaddresses, parsedate_to_datetime
+from email.utils import getaddresses, parsedate_to_datetime
 from functools import lru_cache
+from urllib.parse import unquote_to_bytes
 
 from tystnad.language import mail_systems
 from tystnad.model import Address, Message, RawMessage
@@ -327,15 +328,34 @@ class Headers:
             _, params = self.parameters(header)
             if key in params:
                 return _header_text(params[key])
-            # RFC 2231: filename*=utf-8''Offert%20v2.pdf, or continued over filename*0*, *1* …
-            pieces = sorted((k, v) for k, v in params.items() if k.startswith(key + "*"))
+            pieces = {k: v for k, v in params.items() if k.startswith(key + "*")}
             if pieces:
-                joined = "".join(v for _, v in pieces)
-                encoded = any(k.endswith("*") for k, _ in pieces)
-                if not encoded:
-                    return joined
-                return str(collapse_rfc2231_value(decode_rfc2231(joined)))
+                return _rfc2231(key, pieces)
         return None
+
+
+def _rfc2231(key: str, pieces: dict[str, str]) -> str:
+    """RFC 2231: filename*=utf-8''Underlag_Stor%C3%A5sen.pdf, or continued over filename*0*, filename*1
+    (in number order, the charset only on the first; a piece ending in '*' is percent-encoded)."""
+    def number(name: str) -> int:
+        digits = name[len(key) + 1:].rstrip("*")
+        return int(digits) if digits.isdigit() else 0
+
+    ordered = sorted(pieces.items(), key=lambda item: number(item[0]))
+    charset = "utf-8"
+    raw = bytearray()
+    for index, (name, value) in enumerate(ordered):
+        if not name.endswith("*"):
+            raw += value.encode("utf-8", "replace")
+            continue
+        if index == 0 and value.count("'") >= 2:
+            declared, _, value = value.split("'", 2)
+            charset = declared or charset
+        raw += unquote_to_bytes(value)
+    try:
+        return raw.decode(charset, "replace")
+    except LookupError:  # a charset Python does not know: its bytes as UTF-8 at best
+        return raw.decode("utf-8", "replace")
 
 
 @dataclass(frozen=True, slots=True)
