@@ -77,6 +77,19 @@ def test_several_sources_at_once(tmp_path: Path) -> None:
     assert len(_raws(open_sources([tmp_path / "one.eml", box]))) == 3
 
 
+def test_one_source_that_is_not_what_its_name_says_is_reported_and_the_rest_still_read(tmp_path: Path) -> None:
+    good = write_mbox(tmp_path / "inbox.mbox", [eml(), eml(message_id="<second@x>")])
+    fake = tmp_path / "archive.mbox.gz"
+    fake.write_bytes(b"From a@b Mon Jan  1 00:00:00 2001\nSubject: not compressed\n\nhej\n")
+    items = list(open_sources([fake, good]))
+    assert sum(isinstance(item, RawMessage) for item in items) == 2
+    (skipped,) = [item for item in items if isinstance(item, Skipped)]
+    assert skipped.origin == str(fake) and "gzip" in skipped.reason
+    assert fake.read_bytes().startswith(b"From a@b")  # left as it was
+    with pytest.raises(SourceUnavailable, match="archive.mbox.gz"):
+        list(open_sources([fake]))  # the only source: nothing to scan, say so
+
+
 def test_missing_path_fails_before_any_mail_is_read(tmp_path: Path) -> None:
     with pytest.raises(SourceUnavailable, match="no such file"):
         open_sources([tmp_path / "nowhere.mbox"]).__next__()

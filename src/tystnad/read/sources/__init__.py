@@ -80,7 +80,16 @@ def open_source(path: Path) -> Stream:
 
 
 def open_sources(paths: list[Path]) -> Stream:
-    """Check every path first, so a typo fails before a long scan starts."""
-    streams = [open_source(path) for path in paths]
+    """Check every path first, so a typo fails before a long scan starts. One of several sources that
+    exists but cannot be read (an .mbox.gz that is no gzip) is reported and skipped, like a broken
+    message: the rest of the mailbox is still scanned. A single source that cannot be read fails."""
+    streams: list[Stream] = []
+    for path in paths:
+        try:
+            streams.append(open_source(path))
+        except SourceUnavailable as error:
+            if len(paths) == 1 or not path.exists():
+                raise
+            streams.append(iter([Skipped(origin=str(path), reason=str(error).removeprefix(f"{path}: "))]))
     for stream in streams:
         yield from stream
