@@ -193,3 +193,44 @@ def test_one_buyer_on_two_addresses_is_still_single_threaded_and_a_colleague_cop
     assert {c.email for c in alone.deal.contacts} == {"anna.berg@kvarnbyn.se", "anna.berg.privat@gmail.com"}
     assert SignalKind.SINGLE_THREADED in kinds(alone)
     assert SignalKind.SINGLE_THREADED not in kinds(scanned("Olle Ek <olle.ek@kvarnbyn.se>"))
+
+
+def test_turning_to_a_named_colleague_or_a_title_needs_approval_but_talking_to_the_seller_does_not(
+        tmp_path: Path) -> None:
+    def answer(text: str) -> Diagnosis:
+        steps = [("seller", "2026-02-02 09:00", OFFER), ("customer", "2026-02-03 10:00", text)]
+        return diagnose_one(tmp_path, steps, "2026-02-05 09:00")
+
+    assert SignalKind.NEEDS_APPROVAL in kinds(answer("Hej Erik,\n\nSnyggt. Jag visar den för Bengt i "
+                                                     "morgon.\n\nMvh Anna"))
+    assert SignalKind.NEEDS_APPROVAL in kinds(answer("Hej,\n\nJag behöver stämma av det med vår ekonomichef "
+                                                     "först.\n\nAnna"))
+    assert SignalKind.NEEDS_APPROVAL not in kinds(answer("Hej Erik,\n\nKan vi prata med dig på torsdag om "
+                                                         "robotarna?\n\nAnna"))
+    assert SignalKind.NEEDS_APPROVAL not in kinds(answer("Hej Erik,\n\nJag frågar i Mars igen.\n\nAnna"))
+
+
+def test_an_offer_only_received_is_still_unanswered_but_one_asked_about_is_not(tmp_path: Path) -> None:
+    received = [("seller", "2026-02-02 09:00", EN_OFFER),
+                ("customer", "2026-02-02 11:00", "Thanks, got it. I'll pass it on.\n\nSam"),
+                ("seller", "2026-02-16 09:00", "Hi Sam,\n\nDid the proposal reach the right people?\n\nErik")]
+    got = diagnose_one(tmp_path, received, "2026-03-10 09:00", customer="Sam Reed <sam@hartley.co.uk>")
+    assert SignalKind.PROPOSAL_UNANSWERED in kinds(got)
+    asked = [("seller", "2026-02-02 09:00", EN_OFFER),
+             ("customer", "2026-02-02 11:00", "Thanks. Does the price include the depot in Leeds, and can we "
+                                              "start with ten vehicles?\n\nSam"),
+             ("seller", "2026-02-03 09:00", "Hi Sam,\n\nYes to both.\n\nErik")]
+    answered = diagnose_one(tmp_path, asked, "2026-03-10 09:00", customer="Sam Reed <sam@hartley.co.uk>")
+    assert SignalKind.PROPOSAL_UNANSWERED not in kinds(answered)
+
+
+def test_a_tight_budget_in_either_word_order_and_a_will_to_look_with_no_time(tmp_path: Path) -> None:
+    steps = [("seller", "2026-02-02 09:00", OFFER),
+             ("customer", "2026-02-03 10:00", "Hej,\n\nBudgeten är rätt stram i år. Vi får gå igenom det "
+                                              "internt.\n\nAnna")]
+    diagnosis = diagnose_one(tmp_path, steps, "2026-02-05 09:00")
+    assert {SignalKind.BUDGET_PRESSURE, SignalKind.VAGUE_DEFERRAL} <= kinds(diagnosis)
+    dated = [("seller", "2026-03-02 09:00", EN_OFFER),
+             ("customer", "2026-03-02 10:00", "Thanks Erik, I'll review it on Thursday.\n\nSam")]
+    assert SignalKind.VAGUE_DEFERRAL not in kinds(
+        diagnose_one(tmp_path, dated, "2026-03-03 09:00", customer="Sam Reed <sam@hartley.co.uk>"))

@@ -9,7 +9,7 @@ from functools import cache
 from tystnad.language import languages
 from tystnad.read.phrases import fold
 
-__all__ = ["Role", "role_of"]
+__all__ = ["Role", "role_of", "names_a_role"]
 
 
 class Role(StrEnum):
@@ -42,6 +42,12 @@ def role_of(signature: str) -> tuple[Role, str]:
             if evaluators.search(folded):
                 return Role.EVALUATOR, field.strip()
     return Role.UNKNOWN, ""
+
+
+def names_a_role(text: str) -> bool:
+    """Whether `text` names a title that decides or evaluates ("visa det för ekonomichefen", "our CFO")."""
+    folded = fold(text)
+    return any(pattern.search(folded) for pattern in _patterns())
 
 
 _FIELD_GAP = re.compile(r"\s{3,}|\t|[-_=*~|]{4,}")

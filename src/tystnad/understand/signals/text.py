@@ -5,10 +5,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 
+from tystnad.language import languages
 from tystnad.model import Evidence, Hit, Signal, SignalKind
+from tystnad.read.phrases import fold
 from tystnad.read.quotes import first_sentence, sentences
 from tystnad.read.reading import Reading
+from tystnad.understand.roles import names_a_role
 from tystnad.understand.view import DealView
 
 __all__ = [
@@ -223,12 +227,43 @@ def detect_concerns(view: DealView) -> list[Signal]:
             continue
         for hit in reading.hits:
             kind = _CONCERNS.get(hit.family)
+            if hit.family == "consults" and message.is_answer and _names_another(view, reading, hit):
+                kind = SignalKind.NEEDS_APPROVAL
             if kind is None or hit.negated:
                 continue
             if not message.is_answer and kind is not SignalKind.INTERNAL_CHANGE:
                 continue
             found[kind] = Signal(kind=kind, evidence=_evidence(reading, hit), detail=_CONCERN_DETAIL[kind])
     return list(found.values())
+
+
+# A word starting with a capital and going on in lower case, not at a sentence's start: a name.
+_CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b([^\W\d_][^\W\d_]+)")
+
+
+def _names_another(view: DealView, reading: Reading, hit: Hit) -> bool:
+    """The sentence turning to someone names a third person: a colleague by name ("prata med Camilla",
+    "get Raj to look at it") or by title ("visa det för vår vd"), not the seller nor the writer."""
+    sentence = reading.sentence(hit)
+    if names_a_role(sentence):
+        return True
+    return any(word[0].isupper() and word[1:].islower() and fold(word) not in _not_a_person(view, reading)
+               for word in _CAPITALISED.findall(sentence))
+
+
+def _not_a_person(view: DealView, reading: Reading) -> frozenset[str]:
+    """Capitalised words that name no third person: the seller's side's and the writer's own names,
+    months and weekdays, and the customer's organisation."""
+    writers = [m.sender for m in view.messages if not view.is_customer(m)] + [reading.message.sender]
+    words = {fold(word) for sender in writers for word in sender.name.replace(",", " ").split()}
+    words.update(fold(part) for part in view.deal.organization.replace("@", ".").split("."))
+    words.update(_calendar_words())
+    return frozenset(words)
+
+
+@cache
+def _calendar_words() -> frozenset[str]:
+    return frozenset(fold(word) for lang in languages() for word in (*lang.months, *lang.weekdays))
 
 
 def detect_next_step(view: DealView) -> list[Signal]:
