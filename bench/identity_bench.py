@@ -34,9 +34,10 @@ OUT = ROOT / "bench" / "out"
 SENT = ("sent", "sent_items", "_sent_mail")
 NOW = datetime.fromisoformat("2002-12-31 00:00-06:00")
 
-# Independent of tystnad's own footer data: what a reader would call a footer in a quote.
+# Independent of tystnad's own footer data: what a reader would call a footer in a quote (dashes
+# inside a word, "f-----k", are no rule).
 FOOTER = re.compile(
-    r"_{5,}|-{5,}|={5,}|unsubscribe|mailing list"
+    r"_{5,}|(?<![\w-])-{5,}|={5,}|unsubscribe|mailing list"
     r"|intended (?:only |solely )?for the (?:named )?(?:recipient|addressee)"
     r"|confidentiality notice|privileged and confidential|confidential and privileged|privileged or confidential"
     r"|please notify the sender|not specifically authori[sz]ed|do you yahoo|msn explorer|hotmail on your"
