@@ -72,8 +72,7 @@ def _patterns() -> _Patterns:
         markings=frozenset(_marking_key(marking) for lang in langs for marking in lang.markings),
         # Outlook's rule inside a line, where a client lost the line breaks ("…says!??-----Original
         # Message-----?From: …"): dashes on both sides, or it is prose naming the words.
-        inline_separator=re.compile(rf"\S[ \t]*(?P<rule>-{{3,}}[ \t]*(?:{separators})[ \t]*-{{3,}})",
-                                    re.IGNORECASE),
+        inline_separator=re.compile(rf"-{{3,}}[ \t]*(?:{separators})[ \t]*-{{3,}}", re.IGNORECASE),
     )
 
 
@@ -137,11 +136,11 @@ def _split_inline_separator(lines: list[str]) -> list[str]:
     """The first line holding Outlook's rule after words of its own, split in two at the rule."""
     pattern = _patterns().inline_separator
     for index, line in enumerate(lines):
-        if _is_quoted(line):
-            continue
+        if "---" not in line or _is_quoted(line):
+            continue  # most lines hold no rule at all: no search
         found = pattern.search(line)
-        if found:
-            at = found.start("rule")
+        if found and line[:found.start()].strip():
+            at = found.start()
             return [*lines[:index], line[:at].rstrip(), line[at:], *lines[index + 1:]]
     return lines
 
