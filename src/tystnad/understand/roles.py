@@ -9,7 +9,7 @@ from functools import cache
 from tystnad.language import languages
 from tystnad.read.phrases import fold
 
-__all__ = ["Role", "role_of", "names_a_role"]
+__all__ = ["Role", "role_of", "names_a_role", "capitalised_words"]
 
 
 class Role(StrEnum):
@@ -42,6 +42,16 @@ def role_of(signature: str) -> tuple[Role, str]:
             if evaluators.search(folded):
                 return Role.EVALUATOR, field.strip()
     return Role.UNKNOWN, ""
+
+
+# A word inside a sentence (not its first word), from its first letter.
+_INNER_WORD = re.compile(r"(?<![.!?]\s)(?<!^)\b[^\W\d_]{2,}")
+
+
+def capitalised_words(text: str) -> list[str]:
+    """Words inside a sentence written with a capital and then lower case, the way names are
+    ("fråga Åsa", "ask Émile", "prata med Camilla"), in any script with case."""
+    return [word for word in _INNER_WORD.findall(text) if word[0].isupper() and word[1].islower()]
 
 
 def names_a_role(text: str) -> bool:

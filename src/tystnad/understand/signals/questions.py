@@ -10,14 +10,13 @@ from tystnad.model import Evidence, Signal, SignalKind
 from tystnad.read.phrases import fold
 from tystnad.read.quotes import sentences
 from tystnad.read.reading import Reading
+from tystnad.understand.roles import capitalised_words
 from tystnad.understand.view import DealView
 
 __all__ = ["detect_unanswered_questions", "is_answered", "open_questions", "question_spans"]
 
 _WORD = re.compile(r"[^\W\d_]{4,}")
 _DIGIT = re.compile(r"\d")
-# The first two letters of a word inside a sentence (not its first word): a name when capitalised.
-_WORD_START = re.compile(r"(?<![.!?]\s)(?<!^)\b[^\W\d_]{2}")
 
 
 @cache
@@ -41,11 +40,6 @@ def _asks(kind: str, folded_question: str) -> bool:
     return pattern is not None and pattern.search(folded_question) is not None
 
 
-def _names_someone(text: str) -> bool:
-    """A capitalised word inside a sentence ("fråga Åsa", "ask Émile"), in any script with case."""
-    return any(m[0][0].isupper() and m[0][1].islower() for m in _WORD_START.finditer(text))
-
-
 def question_spans(reading: Reading) -> list[tuple[int, int]]:
     """Sentences ending in "?" that are not courtesy ("Hoppas allt är bra?")."""
     found = []
@@ -67,7 +61,7 @@ def is_answered(question: str, replies: list[Reading]) -> bool:
     text = "\n".join(r.text for r in replies)
     if _asks("when", folded):
         return any(r.moments for r in replies)
-    if _asks("who", folded) and (_names_someone(text) or any(r.has("needs_approval") for r in replies)):
+    if _asks("who", folded) and (capitalised_words(text) or any(r.has("needs_approval") for r in replies)):
         return True
     if _asks("how_much", folded) and _DIGIT.search(text):
         return True
