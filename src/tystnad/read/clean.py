@@ -85,11 +85,8 @@ def clean(message: Message) -> Message:
     lines = message.body.split("\n")
     new_lines, quoted_lines = split_history(lines)
     text_lines, signature_lines = split_signature(new_lines, sender_name=message.sender.name)
-    markings = _patterns().markings
-    marked = [line for line in text_lines if line.strip() and _marking_key(line) in markings]
-    if marked:
-        text_lines = [line for line in text_lines if not (line.strip() and _marking_key(line) in markings)]
-        signature_lines = [*signature_lines, *marked]
+    text_lines, marked = _set_aside_markings(text_lines)
+    signature_lines += marked
     new_text = _BLANKS.sub("\n\n", "\n".join(text_lines)).strip()
     is_auto_reply = message.is_auto_reply or is_auto_reply_subject(message.subject)
     is_bounce = message.is_bounce or is_bounce_subject(message.subject)
@@ -107,6 +104,16 @@ def clean(message: Message) -> Message:
             else None
         ),
     )
+
+
+def _set_aside_markings(lines: list[str]) -> tuple[list[str], list[str]]:
+    """(the writer's lines, legal markings alone on a line: "Privileged and Confidential")."""
+    markings = _patterns().markings
+    kept: list[str] = []
+    marked: list[str] = []
+    for line in lines:
+        (marked if line.strip() and _marking_key(line) in markings else kept).append(line)
+    return kept, marked
 
 
 def split_history(lines: list[str]) -> tuple[list[str], list[str]]:

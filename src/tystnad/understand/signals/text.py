@@ -12,7 +12,7 @@ from tystnad.model import Evidence, Hit, Signal, SignalKind
 from tystnad.read.phrases import fold
 from tystnad.read.quotes import first_sentence, sentences
 from tystnad.read.reading import Reading
-from tystnad.understand.roles import names_a_role
+from tystnad.understand.roles import capitalised_words, names_a_role
 from tystnad.understand.view import DealView
 
 __all__ = [
@@ -47,17 +47,27 @@ class Commitment:
 
 # A last word this short, with no question and nothing deferred or asked for, acknowledges.
 _ACK_MAX_WORDS = 12
-_ACK_BLOCKERS = ("vague_deferral", "event_deferral", "contact_later", "hesitation", "closed_lost",
+_ACK_BLOCKERS: tuple[str, ...] = ("vague_deferral", "event_deferral", "contact_later", "hesitation", "closed_lost",
                  "closed_won", "customer_yes", "internal_change", "budget_pressure", "not_relevant",
                  "proposal", "asks_next_step", "pain", "criteria", "needs_approval", "competition")
 
 
-def is_acknowledgement(reading: Reading) -> bool:
+# A receipt of an offer may name it and put looking at it off, a few words longer for saying with whom:
+# "Tack Johan. Ser bra ut. Jag ska prata med Camilla (VD) och återkommer."
+_OFFER_RECEIPT_BLOCKERS = tuple(f for f in _ACK_BLOCKERS if f not in ("vague_deferral", "proposal"))
+_OFFER_RECEIPT_MAX_WORDS = 15
+
+
+def is_acknowledgement(reading: Reading, *, of_offer: bool = False) -> bool:
     """"Perfekt 👍", "Bra, tack.", "Perfect, thank you. I'll include it.": a bare receipt of what the
-    seller said or agreed, which adds nothing to answer and takes nothing back."""
+    seller said or agreed, which adds nothing to answer and takes nothing back. `of_offer`: also a
+    receipt of an offer that puts looking at it off with no time ("Thanks. Will have a look.")."""
     text = reading.text
-    return (len(text.split()) <= _ACK_MAX_WORDS and "?" not in text and not reading.moments
-            and not any(reading.has(family) for family in _ACK_BLOCKERS))
+    blockers, most = _ACK_BLOCKERS, _ACK_MAX_WORDS
+    if of_offer:
+        blockers, most = _OFFER_RECEIPT_BLOCKERS, _OFFER_RECEIPT_MAX_WORDS
+    return (len(text.split()) <= most and "?" not in text and not reading.moments
+            and not any(reading.has(family) for family in blockers))
 
 
 def deciding_answer(view: DealView) -> tuple[Reading, list[Reading]] | None:
@@ -237,18 +247,17 @@ def detect_concerns(view: DealView) -> list[Signal]:
     return list(found.values())
 
 
-# A word starting with a capital and going on in lower case, not at a sentence's start: a name.
-_CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b([^\W\d_][^\W\d_]+)")
-
-
 def _names_another(view: DealView, reading: Reading, hit: Hit) -> bool:
     """The sentence turning to someone names a third person: a colleague by name ("prata med Camilla",
     "get Raj to look at it") or by title ("visa det för vår vd"), not the seller nor the writer."""
     sentence = reading.sentence(hit)
     if names_a_role(sentence):
         return True
-    return any(word[0].isupper() and word[1:].islower() and fold(word) not in _not_a_person(view, reading)
-               for word in _CAPITALISED.findall(sentence))
+    words = capitalised_words(sentence)
+    if not words:
+        return False
+    no_one = _not_a_person(view, reading)
+    return any(fold(word) not in no_one for word in words)
 
 
 def _not_a_person(view: DealView, reading: Reading) -> frozenset[str]:

@@ -133,10 +133,6 @@ def detect_proposal_unanswered(view: DealView) -> list[Signal]:
                    detail="an offer sent, and silence since")]
 
 
-# A reply this short that asks nothing and decides nothing only says the offer arrived.
-_RECEIPT_MAX_WORDS = 15
-
-
 def _only_received(view: DealView) -> list[Reading]:
     """The seller's latest offer when all the customer wrote after it says it arrived ("Thanks. Will
     have a look.", "Tack, jag skickar den vidare."): received is not answered."""
@@ -144,16 +140,9 @@ def _only_received(view: DealView) -> list[Reading]:
     if not offers:
         return []
     after = [r for r in view.readings[offers[-1] + 1:] if view.is_customer(r.message) and r.message.is_answer]
-    if not after or not all(_says_it_arrived(r) for r in after):
+    if not after or not all(is_acknowledgement(r, of_offer=True) for r in after):
         return []
     return [view.readings[offers[-1]]]
-
-
-def _says_it_arrived(reading: Reading) -> bool:
-    text = reading.text
-    return (len(text.split()) <= _RECEIPT_MAX_WORDS and "?" not in text and not reading.moments
-            and not any(reading.has(f) for f in ("customer_yes", "closed_lost", "closed_won", "not_relevant",
-                                                 "criteria", "pain", "competition", "budget_pressure")))
 
 
 def detect_no_next_step(view: DealView) -> list[Signal]:
