@@ -234,3 +234,58 @@ def test_a_tight_budget_in_either_word_order_and_a_will_to_look_with_no_time(tmp
              ("customer", "2026-03-02 10:00", "Thanks Erik, I'll review it on Thursday.\n\nSam")]
     assert SignalKind.VAGUE_DEFERRAL not in kinds(
         diagnose_one(tmp_path, dated, "2026-03-03 09:00", customer="Sam Reed <sam@hartley.co.uk>"))
+
+
+def test_an_auto_reply_saying_the_contact_left_is_an_internal_change(tmp_path: Path) -> None:
+    steps = [("seller", "2026-02-02 09:00", EN_OFFER),
+             ("customer", "2026-02-03 10:00", "Hi Erik,\n\nThanks, looks good. I'll review it with our CFO.\n\n"
+                                             "Sam"),
+             ("seller", "2026-02-24 09:00", "Hi Sam,\n\nHow did the review with your CFO go?\n\nErik")]
+    messages = conversation(steps=steps, customer="Sam Reed <sam@hartley.co.uk>")
+    messages.append(eml(sender="Sam Reed <sam@hartley.co.uk>", to="Erik Lund <erik.lund@saljare.se>",
+                        subject="Automatic reply: Offert lagerautomation", date="2026-02-24 09:01",
+                        headers={"Auto-Submitted": "auto-replied"},
+                        body="Thank you for your email. Sam Reed no longer works at Hartley. "
+                             "Please write to office@hartley.co.uk instead."))
+    box = write_mbox(tmp_path / "box.mbox", messages)
+    (diagnosis,) = scan([box], seller=SELLER, now=when("2026-03-10 09:00"), home_country="SE",
+                        home_zone="Europe/Stockholm").diagnoses
+    change = [s for s in diagnosis.signals if s.kind is SignalKind.INTERNAL_CHANGE]
+    assert change and "no longer works" in change[0].evidence.quote  # type: ignore[union-attr]
+    assert Reason.INTERNAL_CHANGE in [r.reason for r in diagnosis.reasons]
+
+
+def test_a_change_the_customer_looks_back_on_is_a_fear_not_news(tmp_path: Path) -> None:
+    steps = [("seller", "2026-02-02 09:00", EN_OFFER),
+             ("customer", "2026-02-03 10:00", "Hi Erik,\n\nTo be frank, our previous system migration went "
+                                             "badly and the warehouse paid for it. I am worried about doing it "
+                                             "again.\n\nSam")]
+    diagnosis = diagnose_one(tmp_path, steps, "2026-03-02 09:00", customer="Sam Reed <sam@hartley.co.uk>")
+    assert SignalKind.INTERNAL_CHANGE not in kinds(diagnosis)
+    assert SignalKind.HESITATION in kinds(diagnosis)
+    # The same words about this year's migration are news of a change.
+    steps[1] = ("customer", "2026-02-03 10:00", "Hi Erik,\n\nWe are in the middle of a system migration "
+                                               "this spring, so this has to wait.\n\nSam")
+    now = diagnose_one(tmp_path, steps, "2026-03-02 09:00", customer="Sam Reed <sam@hartley.co.uk>")
+    assert SignalKind.INTERNAL_CHANGE in kinds(now)
+
+
+def test_saving_time_is_not_money_being_tight(tmp_path: Path) -> None:
+    steps = [("seller", "2026-02-02 09:00", OFFER),
+             ("customer", "2026-02-03 10:00", "Hej Erik,\n\nDet här skulle spara oss mycket tid i planeringen. "
+                                             "Jag återkommer.\n\nAnna")]
+    diagnosis = diagnose_one(tmp_path, steps, "2026-03-10 09:00")
+    assert SignalKind.BUDGET_PRESSURE not in kinds(diagnosis)
+
+
+def test_a_courteous_reply_is_not_generic_outreach_but_a_later_chaser_can_be(tmp_path: Path) -> None:
+    steps = [("seller", "2026-02-02 09:00", EN_OFFER),
+             ("customer", "2026-02-03 10:00", "Hi Erik,\n\nI need a few weeks to go through it with the team."
+                                             "\n\nSam"),
+             ("seller", "2026-02-03 11:00", "Of course, no rush at all.\n\nErik")]
+    replied = diagnose_one(tmp_path, steps, "2026-03-16 09:00", customer="Sam Reed <sam@hartley.co.uk>")
+    assert SignalKind.GENERIC_OUTREACH not in kinds(replied)
+    steps.append(("seller", "2026-03-02 09:00", "Hi,\n\nJust checking in! Let me know if you have any "
+                                                "questions.\n\nErik"))
+    chased = diagnose_one(tmp_path, steps, "2026-03-16 09:00", customer="Sam Reed <sam@hartley.co.uk>")
+    assert SignalKind.GENERIC_OUTREACH in kinds(chased)

@@ -29,7 +29,8 @@ __all__ = ["DecisionModel", "decide", "shipped_model"]
 MIN_SILENT_DAYS = 3
 
 
-# A reason the heads rank this low is left out, unless it is the first.
+# A reason the heads rank this low is left out beyond the first two: the runner-up, with its quote, is
+# what a coach would weigh next, however sure the head is of the first.
 MIN_REASON = 0.15
 
 
@@ -117,7 +118,7 @@ def _reasons(understood: Understanding, model: DecisionModel,
     for name in sorted(probabilities, key=lambda r: -probabilities[r]):
         reason = Reason(name)
         evidence = by_rule.get(reason) or reason_evidence(reason, diagnosis.signals, hints)
-        if not evidence or (ranked and probabilities[name] < MIN_REASON):
+        if not evidence or (len(ranked) >= 2 and probabilities[name] < MIN_REASON):
             continue  # a reason without a quote is not given
         ranked.append(ReasonScore(reason=reason, score=round(probabilities[name], 2), evidence=evidence))
     if not ranked:

@@ -243,8 +243,23 @@ def detect_concerns(view: DealView) -> list[Signal]:
                 continue
             if not message.is_answer and kind is not SignalKind.INTERNAL_CHANGE:
                 continue
+            if kind is SignalKind.INTERNAL_CHANGE and _recalls_past(reading, hit):
+                continue
             found[kind] = Signal(kind=kind, evidence=_evidence(reading, hit), detail=_CONCERN_DETAIL[kind])
     return list(found.values())
+
+
+# A year written out in full ("in 2019"); earlier than the message's own, it dates a memory.
+_YEAR = re.compile(r"\b(19|20)\d\d\b")
+
+
+def _recalls_past(reading: Reading, hit: Hit) -> bool:
+    """The sentence looks back ("our last ERP project, in 2019, went badly", "dåliga erfarenheter av
+    systembyten"): a change behind the customer is a reason for fear, not news of a change now."""
+    if any(o.family == "recalls_past" and o.sentence_start == hit.sentence_start for o in reading.hits):
+        return True
+    year = reading.message.date.year
+    return any(int(m.group()) < year for m in _YEAR.finditer(reading.sentence(hit)))
 
 
 def _names_another(view: DealView, reading: Reading, hit: Hit) -> bool:

@@ -165,6 +165,10 @@ def detect_no_next_step(view: DealView) -> list[Signal]:
                    detail="nothing agreed to happen next")]
 
 
+# The seller's mail this soon after the customer's is a reply to it, whatever it says.
+_REPLY_DAYS = 1.0
+
+
 def detect_generic_outreach(view: DealView) -> list[Signal]:
     """Every unanswered seller mail could have gone to anyone: no number, no name or word of
     the customer's, not even the organisation's name."""
@@ -178,7 +182,10 @@ def detect_generic_outreach(view: DealView) -> list[Signal]:
     labels = {re.sub(r"[^a-z]", "", fold(label))
               for label in view.deal.organization.replace("@", ".").split(".") if len(label) > 3}
     waiting = [r for r in view.after_last_answer() if not view.is_customer(r.message)]
-    if not waiting:
+    # "Of course, take your time" the day the customer wrote answers them: it reaches out to no one.
+    reply = bool(answers and waiting and view.calendar.business_days_between(
+        answers[-1].message.date, waiting[0].message.date) <= _REPLY_DAYS)
+    if len(waiting) <= int(reply):
         return []
     for reading in waiting:
         body = reading.text.split("\n", 1)[-1]  # past the greeting line
