@@ -23,9 +23,9 @@ needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/corpus 
 
 # Pooled held-out figures of the shipped design (README, "How the decisions are learned"): a change
 # that falls below them is a step back, measured on mail its heads never saw.
-BARS = {"status": 0.91, "reason_top1": 0.69, "reason_top2": 0.80, "play": 0.79, "meddicc_missing": 0.88,
-        "meddicc_confirmed": 0.69, "signal_recall": 0.84}
-FALSE_ALARMS_AT_MOST = 0.06
+BARS = {"status": 0.90, "reason_top1": 0.75, "reason_top2": 0.90, "play": 0.80, "meddicc_missing": 0.85,
+        "meddicc_confirmed": 0.75, "signal_recall": 0.85}
+FALSE_ALARMS_AT_MOST = 0.05
 
 
 def test_a_head_finds_what_separates_the_classes_and_fits_the_same_twice() -> None:

@@ -289,3 +289,15 @@ def test_a_courteous_reply_is_not_generic_outreach_but_a_later_chaser_can_be(tmp
                                                 "questions.\n\nErik"))
     chased = diagnose_one(tmp_path, steps, "2026-03-16 09:00", customer="Sam Reed <sam@hartley.co.uk>")
     assert SignalKind.GENERIC_OUTREACH in kinds(chased)
+
+
+def test_someone_else_deciding_said_as_a_cleft_needs_approval_but_not_of_oneself(tmp_path: Path) -> None:
+    steps = [("seller", "2026-02-02 09:00", OFFER),
+             ("customer", "2026-02-03 10:00", "Hej Erik,\n\nSer bra ut. Det är vår inköpsavdelning i Malmö som "
+                                             "bestämmer om sådant, så jag skickar det vidare.\n\nAnna")]
+    other = diagnose_one(tmp_path, steps, "2026-03-10 09:00")
+    assert SignalKind.NEEDS_APPROVAL in kinds(other)
+    steps[1] = ("customer", "2026-02-03 10:00", "Hej Erik,\n\nSer bra ut. Det är jag som bestämmer om sådant, "
+                                               "så jag återkommer.\n\nAnna")
+    own = diagnose_one(tmp_path, steps, "2026-03-10 09:00")
+    assert SignalKind.NEEDS_APPROVAL not in kinds(own)

@@ -119,3 +119,14 @@ def test_a_customer_who_never_wrote_gets_the_mailboxs_language_not_a_fixed_defau
                   home_zone="Europe/Stockholm")
     quiet = next(d for d in result.diagnoses if d.deal.organization == "quietcorp.com")
     assert quiet.language == "en"  # the seller is Swedish, but this mailbox's customers write English
+
+
+def test_a_confirmed_recap_of_figures_without_problem_words_shows_the_pain(tmp_path: Path) -> None:
+    recap = ("Hi Sam,\n\nThanks for the walk round the depot. My notes:\n\n- 62 drivers on 48 routes, planned "
+             "every morning on a whiteboard\n- about 1 in 8 deliveries arrives outside its window\n\nErik")
+    steps = [("seller", "2026-02-02 09:00", recap),
+             ("customer", "2026-02-03 09:00", "Hi Erik,\n\nSpot on. Please send a proposal.\n\nSam")]
+    diagnosis = diagnose_one(tmp_path, steps, "2026-02-05 09:00", customer=SAM["customer"])
+    pain = next(item for item in diagnosis.meddicc if item.element is MeddiccElement.IDENTIFY_PAIN)
+    assert pain.state is MeddiccState.CONFIRMED
+    assert pain.evidence is not None and "62 drivers" in pain.evidence.quote

@@ -13,14 +13,41 @@ from tystnad.understand.decide.features import element_features
 from tystnad.understand.decide.heads import fit_head
 from tystnad.understand.decide.model import DecisionModel
 
-__all__ = ["fit_model", "L2"]
+__all__ = ["fit_model", "L2", "REASON_L2_GRID"]
 
 # The pull towards zero of every weight; fixed before any held-out figure was looked at.
 L2 = 2.0
+# The reason head learns six classes from the fewest labels (only deals with a reason), so how hard it
+# is pulled towards zero is chosen from these by grouped cross-validation inside the training groups
+# alone: a held-out group never takes part in choosing it.
+REASON_L2_GRID = (2.0, 4.0, 8.0, 16.0, 32.0)
 
 
 def _share(accepted: Sequence[str]) -> dict[str, float]:
     return {label: 1.0 / len(accepted) for label in accepted}
+
+
+def _held_out_fit(examples: Sequence[dict[str, float]], targets: Sequence[dict[str, float]],
+                  groups: Sequence[str], classes: Sequence[str], l2: float) -> float:
+    """How often the held-out deal's likeliest reason is one its coach accepts, each group held out
+    in turn and the head fitted on the rest: the first reason is what the seller acts on."""
+    shares = []
+    for held_out in sorted(set(groups)):
+        train = [i for i, g in enumerate(groups) if g != held_out]
+        head = fit_head("reason", [examples[i] for i in train], [targets[i] for i in train], classes=classes,
+                        l2=l2)
+        for i, group in enumerate(groups):
+            if group == held_out:
+                probabilities = head.probabilities(examples[i])
+                shares.append(float(max(probabilities, key=lambda c: probabilities[c]) in targets[i]))
+    return sum(shares) / len(shares) if shares else 0.0
+
+
+def _reason_l2(examples: Sequence[dict[str, float]], targets: Sequence[dict[str, float]], groups: Sequence[str],
+               classes: Sequence[str]) -> float:
+    if len(set(groups)) < 3:
+        return L2  # too few groups to hold one out and still learn: the fixed pull
+    return max(REASON_L2_GRID, key=lambda l2: (_held_out_fit(examples, targets, groups, classes, l2), -l2))
 
 
 def fit_model(examples: Sequence[Example]) -> DecisionModel:
@@ -28,10 +55,13 @@ def fit_model(examples: Sequence[Example]) -> DecisionModel:
     deals = [dict(e.understood.features) for e in usable if e.understood is not None]
     status = fit_head("status", deals, [_share(e.case.status) for e in usable], classes=[str(s) for s in Status],
                       l2=L2)
-    with_reasons = [(dict(e.understood.features), e.case.reasons) for e in usable
+    with_reasons = [(dict(e.understood.features), e.case.reasons, e.case.group) for e in usable
                     if e.case.reasons and e.understood is not None]
-    reason = fit_head("reason", [f for f, _ in with_reasons], [_share(r) for _, r in with_reasons],
-                      classes=[str(r) for r in Reason], l2=L2)
+    reason_examples = [f for f, _, _ in with_reasons]
+    reason_targets = [_share(r) for _, r, _ in with_reasons]
+    reason_classes = [str(r) for r in Reason]
+    reason_l2 = _reason_l2(reason_examples, reason_targets, [g for _, _, g in with_reasons], reason_classes)
+    reason = fit_head("reason", reason_examples, reason_targets, classes=reason_classes, l2=reason_l2)
     plays, play_targets = [], []
     for example in usable:
         assert example.understood is not None
@@ -56,4 +86,4 @@ def fit_model(examples: Sequence[Example]) -> DecisionModel:
     meddicc = fit_head("meddicc", elements, element_targets, classes=["confirmed", "not"], l2=L2)
     groups = sorted({e.case.group for e in usable})
     return DecisionModel(status=status, reason=reason, play=play, meddicc=meddicc,
-                         trained_on={"groups": groups, "cases": len(usable), "l2": L2})
+                         trained_on={"groups": groups, "cases": len(usable), "l2": L2, "reason_l2": reason_l2})

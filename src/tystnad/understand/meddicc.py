@@ -82,20 +82,30 @@ def _recapped_metric(seller: list[Reading]) -> Evidence | None:
     return None
 
 
-def _confirmed_recap(view: DealView, family: str) -> Evidence | None:
-    """The seller's recap of the customer's situation that the customer's next answer confirmed
-    ("Bra sammanfattat, det är precis vad vi behöver"): the recap's sentence for `family`."""
+def _confirmed_recaps(view: DealView) -> list[Reading]:
+    """The seller's mails that the customer's next answer confirmed as a true picture of their
+    situation ("Bra sammanfattat, det är precis vad vi behöver", "Spot on, that's exactly it")."""
+    recaps: list[Reading] = []
     readings = view.readings
     for index, reading in enumerate(readings):
         confirmations = [h for h in reading.found("confirms_recap") if not reading.asks(h)]
         if not view.is_customer(reading.message) or not confirmations:
             continue
         earlier = [r for r in readings[:index] if not view.is_customer(r.message)]
-        if earlier:
-            evidence = _quote_of(earlier[-1], family)
-            if evidence is not None:
-                return evidence
-    return None
+        if earlier and earlier[-1] not in recaps:
+            recaps.append(earlier[-1])
+    return recaps
+
+
+def _confirmed_recap(view: DealView, family: str) -> Evidence | None:
+    """A confirmed recap's sentence for `family`; for pain, failing the family's words, the recap's
+    first sentence with a figure of the customer's situation ("about 5,200 invoices a month, each
+    matched by hand"): the customer said that picture is theirs."""
+    recaps = _confirmed_recaps(view)
+    found = next((e for r in recaps if (e := _quote_of(r, family)) is not None), None)
+    if found is None and family == "pain":
+        found = _metric_quote(recaps) or _metric_quote(recaps, _counted())
+    return found
 
 
 def assess_meddicc(view: DealView) -> tuple[MeddiccItem, ...]:
@@ -170,6 +180,8 @@ def evidence_for(view: DealView, element: MeddiccElement) -> Evidence | None:
             found = next((e for r in readings if (e := _quote_of(r, family)) is not None), None)
             if found is not None:
                 return found
+    if element is MeddiccElement.IDENTIFY_PAIN:
+        return _confirmed_recap(view, "pain")
     if element is MeddiccElement.DECISION_PROCESS:
         return _dated_step(customer)
     if element is MeddiccElement.CHAMPION:
@@ -184,7 +196,7 @@ _EVIDENCE_FAMILIES = {
     MeddiccElement.COMPETITION: ("competition",),
     MeddiccElement.CHAMPION: ("champion",),
     MeddiccElement.ECONOMIC_BUYER: ("decision_power",),
-    MeddiccElement.DECISION_PROCESS: ("needs_approval", "event_deferral"),
+    MeddiccElement.DECISION_PROCESS: ("needs_approval", "event_deferral", "decision_steps"),
 }
 
 
@@ -195,7 +207,8 @@ def _counted() -> re.Pattern[str]:
     months = sorted({m.casefold() for lang in languages() for m in (*lang.months, *lang.weekdays)},
                     key=lambda word: (-len(word), word))
     not_dates = "|".join(re.escape(m) for m in months)
-    return re.compile(rf"(?<![\d:./-])\d[\d\s.,]*\s(?!(?:{not_dates})\b)[^\W\d_]{{3,}}", re.IGNORECASE)
+    # The number ends in a digit: "1. Can the planners …" is a list's numbering, not a count.
+    return re.compile(rf"(?<![\d:./-])\d(?:[\d\s.,]*\d)?\s(?!(?:{not_dates})\b)[^\W\d_]{{3,}}", re.IGNORECASE)
 
 
 
@@ -210,7 +223,7 @@ def _dated_step(readings: list[Reading]) -> Evidence | None:
 
 # Words of a step towards a decision, when a time stands in the same sentence.
 _STEP_FAMILIES = frozenset({"needs_approval", "next_step", "decision_power", "event_deferral", "customer_yes",
-                            "promise_verbs"})
+                            "promise_verbs", "events"})
 
 
 def _colleague_brought_in(view: DealView, readings: list[Reading]) -> Evidence | None:

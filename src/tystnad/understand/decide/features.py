@@ -21,7 +21,7 @@ FAMILIES = (
     "contact_later", "courtesy", "criteria", "decision_power", "engaged", "event_deferral", "hesitation",
     "internal_change", "needs_approval", "next_step", "not_relevant", "pain", "pressure", "promise_verbs",
     "proposal", "vague_deferral", "customer_yes", "confirms_recap", "seller_promise", "checkin", "smaller_step",
-    "recap", "events", "budget_frozen",
+    "recap", "events", "budget_frozen", "decision_steps",
 )
 
 

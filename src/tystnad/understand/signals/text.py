@@ -215,6 +215,7 @@ def detect_deferrals(view: DealView) -> list[Signal]:
 
 _CONCERNS = {
     "needs_approval": SignalKind.NEEDS_APPROVAL,
+    "decided_by": SignalKind.NEEDS_APPROVAL,
     "budget_pressure": SignalKind.BUDGET_PRESSURE,
     "hesitation": SignalKind.HESITATION,
     "internal_change": SignalKind.INTERNAL_CHANGE,
