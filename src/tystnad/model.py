@@ -329,9 +329,13 @@ class Draft:
     to: tuple[str, ...]
     subject: str
     body: str
+    cc: tuple[str, ...] = ()  # the customer's colleagues they copied in
     sender: str = ""  # the seller's address that last wrote in the thread
     in_reply_to: str = ""  # so the reply threads in the customer's mailbox
     references: tuple[str, ...] = ()
+    # Each move of the body with its other phrasings, the one used first: so one list of drafts can
+    # say no sentence twice (act/playbook/drafts.py vary_drafts). Not part of the contract.
+    moves: tuple[tuple[str, ...], ...] = field(default=(), compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

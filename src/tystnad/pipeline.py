@@ -13,7 +13,7 @@ from datetime import datetime
 from multiprocessing.pool import AsyncResult
 from pathlib import Path
 
-from tystnad.act.playbook import recommend
+from tystnad.act.playbook import recommend, vary
 from tystnad.model import Deal, Diagnosis, Message, RawMessage, ScanResult, Seller, Skipped, Status
 from tystnad.read.clean import clean
 from tystnad.read.parse import UnreadableMessage, parse
@@ -256,6 +256,6 @@ def scan(
                          workers=workers, on_skip=on_skip, progress=progress)
     context = replace(mailbox.context, risk_model=risk_model or prior_model(),
                       decision_model=decision_model or shipped_model())
-    diagnoses = sorted(diagnose_all(mailbox.deals, context=context, workers=workers), key=urgency)
+    diagnoses = vary(sorted(diagnose_all(mailbox.deals, context=context, workers=workers), key=urgency))
     return ScanResult(now=now, diagnoses=tuple(diagnoses), skipped=mailbox.skipped,
                       messages=mailbox.messages, duplicates=mailbox.duplicates, left_out=mailbox.left_out)

@@ -22,10 +22,12 @@ def test_check_flags_chasing_and_passes_a_relevant_next_step(tmp_path: Path) -> 
     assert tystnad("scan", str(box), "--me", "saljare.se", "--now", NOW, home=home).returncode == 0
     chasing = tmp_path / "chasing.txt"
     chasing.write_text("Hej Anna,\n\nJag ville bara följa upp offerten. Hann du titta?\n\nMvh Erik\n")
-    verdict = tystnad("check", str(chasing), "--deal", "kvarnbyn.se", home=home).stdout
-    assert "fix  pressure" in verdict and "fix  next_step" in verdict and "fix  personal" in verdict
+    checked = tystnad("check", str(chasing), "--deal", "kvarnbyn.se", "--play", "propose_next_step", home=home)
+    verdict = checked.stdout
+    assert "fix  pressure" in verdict and "fix  asks" in verdict and "fix  personal" in verdict
+    assert checked.returncode == 1  # a verdict of "fix" fails, so a script can stop the send
     good = tmp_path / "good.txt"
     good.write_text("Hej Anna,\n\nDu skrev att ni tappar tid på manuell plockning. Ska vi ses tisdag "
                     "24 mars kl 10 och se hur mycket av den tiden en pilot i Eskilstuna kan ta bort?\n\nErik\n")
-    verdict = tystnad("check", str(good), "--deal", "kvarnbyn.se", home=home).stdout
-    assert "fix" not in verdict, verdict
+    checked = tystnad("check", str(good), "--deal", "kvarnbyn.se", "--play", "propose_next_step", home=home)
+    assert "fix" not in checked.stdout and checked.returncode == 0, checked.stdout

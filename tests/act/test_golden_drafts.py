@@ -21,12 +21,16 @@ GOLDEN = Path(__file__).parents[1] / "golden" / "drafts"
 NOW = "2026-03-20 09:00"
 SCENES = {
     "sv": dict(customer="Anna Berg <anna.berg@kvarnbyn.se>", subject="Plockautomation för lagret i Eskilstuna",
-               steps=[("seller", "2026-02-02 09:00", "Hej Anna,\n\nHär är offerten.\n\nMvh\nErik Lund"),
-                      ("customer", "2026-02-02 15:00", "Tack! Budgeten är fryst tills vidare, tyvärr.\n\nAnna"),
+               steps=[("seller", "2026-02-02 09:00", "Hej Anna,\n\nHär är offerten på plockautomationen för "
+                                                     "lagret i Eskilstuna.\n\nMvh\nErik Lund"),
+                      ("customer", "2026-02-02 15:00", "Tack! Plocket tar i dag dubbelt så lång tid som det "
+                                                       "borde. Budgeten är fryst tills vidare, tyvärr.\n\nAnna"),
                       ("seller", "2026-02-16 09:00", "Hej Anna, hur går det?\n\nErik Lund")]),
     "en": dict(customer="Sam Reed <sam.reed@hartley.co.uk>", subject="Route planning for the Leeds depot",
-               steps=[("seller", "2026-02-02 09:00", "Hi Sam,\n\nHere is our proposal.\n\nBest,\nErik Lund"),
-                      ("customer", "2026-02-02 15:00", "Thanks. Our budget is frozen for now, sadly.\n\nSam"),
+               steps=[("seller", "2026-02-02 09:00", "Hi Sam,\n\nHere is our proposal for the route planning at "
+                                                     "the Leeds depot.\n\nBest,\nErik Lund"),
+                      ("customer", "2026-02-02 15:00", "Thanks. Late deliveries are costing us two customers a "
+                                                       "quarter. Our budget is frozen for now, sadly.\n\nSam"),
                       ("seller", "2026-02-16 09:00", "Hi Sam, any news?\n\nErik Lund")]),
 }
 PLAYS = [kind for kind in PlayKind if kind is not PlayKind.WAIT]

@@ -99,7 +99,8 @@ def _play(item: dict[str, Any] | None) -> Play | None:
         return None
     written = item.get("draft")
     draft = None if written is None else Draft(
-        language=written["language"], to=tuple(written["to"]), subject=written["subject"], body=written["body"],
+        language=written["language"], to=tuple(written["to"]), cc=tuple(written.get("cc", ())),
+        subject=written["subject"], body=written["body"],
         sender=written.get("from", ""), in_reply_to=written.get("in_reply_to", ""),
         references=tuple(written.get("references", ())))
     return Play(kind=PlayKind(item["kind"]), why=item["why"], send_on=_day(item.get("send_on")), draft=draft)

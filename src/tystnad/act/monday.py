@@ -49,7 +49,8 @@ def render_monday_text(result: ScanResult) -> str:
     for number, deal in enumerate(deals, start=1):
         draft = deal.draft
         lines += [f"{number}. {_headline(deal)}", f"   Why: {deal.play.why}",
-                  f"   To: {', '.join(draft.to)}", f"   Subject: {draft.subject}", ""]
+                  f"   To: {', '.join(draft.to)}", *([f"   Cc: {', '.join(draft.cc)}"] if draft.cc else []),
+                  f"   Subject: {draft.subject}", ""]
         lines += ["   " + line if line else "" for line in draft.body.rstrip().splitlines()]
         lines.append("")
     if not deals:
@@ -63,7 +64,8 @@ def render_monday_markdown(result: ScanResult) -> str:
     for number, deal in enumerate(deals, start=1):
         draft = deal.draft
         lines += [f"## {number}. {_headline(deal)}", "", f"**Why:** {deal.play.why}", "",
-                  f"**To:** {', '.join(draft.to)}  ", f"**Subject:** {draft.subject}", ""]
+                  f"**To:** {', '.join(draft.to)}  ", *([f"**Cc:** {', '.join(draft.cc)}  "] if draft.cc else []),
+                  f"**Subject:** {draft.subject}", ""]
         lines += ["> " + line if line else ">" for line in draft.body.rstrip().splitlines()]
         lines.append("")
     if not deals:
@@ -87,6 +89,7 @@ def render_monday_html(result: ScanResult) -> str:
             f"<h2 style=\"font-size:17px;margin:0\">{number}. {escape(_headline(deal))}</h2>",
             f"<p style=\"margin:6px 0;color:#4a5563\"><b>Why:</b> {escape(deal.play.why)}</p>",
             f"<p style=\"margin:6px 0\"><b>To:</b> {escape(', '.join(draft.to))}<br>"
+            + (f"<b>Cc:</b> {escape(', '.join(draft.cc))}<br>" if draft.cc else "") +
             f"<b>Subject:</b> {escape(draft.subject)}</p>",
             "<pre style=\"white-space:pre-wrap;font-family:inherit;background:#f5f7f9;padding:10px;"
             f"border-radius:4px\">{escape(draft.body.rstrip())}</pre>",

@@ -21,6 +21,8 @@ def draft_to_eml(draft: Draft, *, now: datetime) -> bytes:
     if sender:
         message["From"] = sender
     message["To"] = ", ".join(draft.to)
+    if draft.cc:
+        message["Cc"] = ", ".join(draft.cc)
     message["Subject"] = draft.subject
     message["Date"] = format_datetime(now)
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)

@@ -80,6 +80,7 @@ def _deal_json(diagnosis: Diagnosis) -> dict[str, Any]:
             "draft": None if play.draft is None else {
                 "language": play.draft.language,
                 "to": list(play.draft.to),
+                "cc": list(play.draft.cc),
                 "subject": play.draft.subject,
                 "body": play.draft.body,
                 "from": play.draft.sender,

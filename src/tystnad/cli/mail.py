@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import datetime
 from pathlib import Path
 
 import click
 
 from tystnad import session
-from tystnad.act.check import check_draft
+from tystnad.act.check import check_draft, verdict_is_fix
 from tystnad.act.monday import render_monday_html, render_monday_markdown, render_monday_text
 from tystnad.act.outgoing import draft_to_eml
 from tystnad.act.report import render_markdown, render_table
@@ -16,7 +17,7 @@ from tystnad.cli.accounts import save_to_drafts
 from tystnad.cli.common import ME_HELP, RISK_HELP, parse_now, rescan_if_asked, scan_and_record
 from tystnad.config import load_settings
 from tystnad.errors import ConfigError
-from tystnad.model import RawMessage, Skipped
+from tystnad.model import PlayKind, RawMessage, Skipped
 from tystnad.pipeline import read_one
 from tystnad.store import OUTCOMES
 
@@ -65,7 +66,8 @@ def draft(deal: str, sources: tuple[Path, ...], me: str | None, now_text: str | 
         kind, why = (str(play.kind), play.why) if play is not None else ("no play", "")
         click.echo(f"{organization}: {kind} — nothing to send now. {why}")
         return
-    click.echo(f"To: {', '.join(written.to)}\nSubject: {written.subject}\nSend on: {play.send_on}\n")
+    copied = f"Cc: {', '.join(written.cc)}\n" if written.cc else ""
+    click.echo(f"To: {', '.join(written.to)}\n{copied}Subject: {written.subject}\nSend on: {play.send_on}\n")
     click.echo(written.body)
     if eml_path is not None:
         eml_path.write_bytes(draft_to_eml(written, now=datetime.now().astimezone()))
@@ -107,25 +109,44 @@ def monday(sources: tuple[Path, ...], me: str | None, now_text: str | None, outp
         click.echo(f"wrote {out_path}", err=True)
 
 
+def _looks_like_mail(raw: bytes) -> bool:
+    """A whole message (headers, a blank line, the body), as a mail client saves or pipes it."""
+    head = raw.replace(b"\r\n", b"\n").split(b"\n\n", 1)[0].decode("ascii", "replace").splitlines()
+    names = {line.split(":", 1)[0].strip().lower() for line in head if ":" in line and not line[:1].isspace()}
+    return bool(head) and len(names) == len([line for line in head if not line[:1].isspace()]) and bool(
+        names & {"subject", "from"})
+
+
 @click.command()
-@click.argument("draft_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("draft_file", type=click.Path(allow_dash=True, dir_okay=False, path_type=Path))
 @click.option("--deal", "organization", help="The deal it answers, from the latest scan (e.g. kvarnbyn.se).")
-def check(draft_file: Path, organization: str | None) -> None:
-    """Judge a mail you wrote before sending it: relevant, personal, a next step, no pressure."""
+@click.option("--play", "play_name", type=click.Choice([str(kind) for kind in PlayKind]),
+              help="The play the mail serves (default: the deal's play in the latest scan).")
+def check(draft_file: Path, organization: str | None, play_name: str | None) -> None:
+    """Judge a mail you wrote before sending it (DRAFT_FILE, or - for standard input): no pressure,
+    the ask its play needs, personal, relevant. Exits 1 when something needs fixing."""
     settings = load_settings()
-    raw = draft_file.read_bytes()
+    if str(draft_file) == "-":
+        raw = sys.stdin.buffer.read()
+    elif not draft_file.is_file():
+        raise ConfigError(f"{draft_file}: no such file")
+    else:
+        raw = draft_file.read_bytes()
     text = raw.decode("utf-8", "replace")
-    if draft_file.suffix.lower() == ".eml":
+    if draft_file.suffix.lower() == ".eml" or _looks_like_mail(raw):
         read = read_one(RawMessage(data=raw, origin=str(draft_file)))
         if isinstance(read, Skipped):
             raise ConfigError(f"{draft_file}: {read.reason}")
         text = read.new_text
     deal = session.latest_deal(settings.home, organization) if organization else None
-    findings = check_draft(text, deal=deal, today=datetime.now().astimezone().date())
+    play = PlayKind(play_name) if play_name else None
+    findings = check_draft(text, deal=deal, today=datetime.now().astimezone().date(), play=play)
     for finding in findings:
         click.echo(f"{'ok ' if finding.is_ok else 'fix'}  {finding.aspect:10s} {finding.detail}")
     passed = sum(f.is_ok for f in findings)
     click.echo(f"\n{passed}/{len(findings)} fine" + ("" if passed == len(findings) else " — worth another pass"))
+    if verdict_is_fix(findings):
+        raise SystemExit(1)
 
 
 @click.command()

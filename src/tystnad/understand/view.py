@@ -48,6 +48,10 @@ class DealView:
     def is_customer(self, message: Message) -> bool:
         return message.message_id in self.customer_ids
 
+    def is_customer_id(self, message_id: str) -> bool:
+        """The message with this id is one the customer's side wrote."""
+        return message_id in self.customer_ids
+
     def is_customer_address(self, address: Address) -> bool:
         """One of the customer's people: their organisation's, a sister domain's, or one of them at home."""
         return address.email in self.contact_emails

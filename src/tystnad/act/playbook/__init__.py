@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date, timedelta
 
-from tystnad.act.playbook.drafts import write_draft
+from tystnad.act.playbook.drafts import vary_drafts, write_draft
 from tystnad.model import Decision, Diagnosis, Play, PlayKind, Reason, SignalKind, Status
 from tystnad.understand.decide.heads import Head
 from tystnad.understand.signals.text import closing_words
 from tystnad.understand.view import DealView
 
-__all__ = ["play_features", "recommend", "rule_play"]
+__all__ = ["play_features", "recommend", "rule_play", "vary"]
 
 # For a silence, the reason decides the play; the seller's own history can overrule it below.
 _BY_REASON = {
@@ -129,9 +129,17 @@ def recommend(diagnosis: Diagnosis, *, view: DealView, play_head: Head | None = 
     else:
         play = _for_silence(diagnosis, view, top.reason if top else None, kinds, next_day,
                             learned=learned[0] if learned is not None else None)
-    if status is not Status.CLOSED:
-        play = replace(play, draft=write_draft(diagnosis, view=view, kind=play.kind))
+    # Every play that sends gets its mail, the honest exit to a customer who said no included.
+    play = replace(play, draft=write_draft(diagnosis, view=view, kind=play.kind))
     return replace(diagnosis, play=play)
+
+
+def vary(diagnoses: Sequence[Diagnosis]) -> list[Diagnosis]:
+    """The deals of one scan, most urgent first, their drafts varied so that no sentence repeats
+    across deals in one list (greeting and sign-off aside)."""
+    drafts = vary_drafts(d.play.draft if d.play is not None else None for d in diagnoses)
+    return [d if d.play is None or draft is d.play.draft else replace(d, play=replace(d.play, draft=draft))
+            for d, draft in zip(diagnoses, drafts, strict=True)]
 
 
 def _closed_as(view: DealView, learned: tuple[PlayKind, Decision] | None) -> str:
@@ -149,7 +157,7 @@ def _for_silence(diagnosis: Diagnosis, view: DealView, reason: Reason | None,
     silence = (f"{timeline.silence:.0f} business days of silence against a usual "
                f"{diagnosis.rhythm.median:.1f}")
     if learned is not None:
-        return _explained(learned, diagnosis, silence, kinds, send_on)
+        return _explained(learned, diagnosis, view, silence, kinds, send_on)
     if _seller_tried(view, "checkin") and timeline.status is Status.GHOSTED:
         if reason is Reason.BUDGET_GONE:
             return Play(kind=PlayKind.OFFER_PAUSE, send_on=send_on,
@@ -159,12 +167,16 @@ def _for_silence(diagnosis: Diagnosis, view: DealView, reason: Reason | None,
     kind = _BY_REASON.get(reason, PlayKind.HONEST_CHECKIN) if reason else PlayKind.HONEST_CHECKIN
     if kind is PlayKind.REDUCE_SCOPE and _seller_tried(view, "smaller_step"):
         kind = PlayKind.OFFER_PAUSE
-    return _explained(kind, diagnosis, silence, kinds, send_on)
+    return _explained(kind, diagnosis, view, silence, kinds, send_on)
 
 
-def _explained(kind: PlayKind, diagnosis: Diagnosis, silence: str, kinds: set[SignalKind], send_on: date) -> Play:
+def _explained(kind: PlayKind, diagnosis: Diagnosis, view: DealView, silence: str, kinds: set[SignalKind],
+               send_on: date) -> Play:
     top = diagnosis.reasons[0] if diagnosis.reasons else None
-    evidence = top.evidence[0].quote if top is not None and top.evidence else ""
+    # Only what the customer wrote is "the customer wrote": a reason's evidence may be the seller's
+    # own unanswered mail (a generic follow-up, an offer sent into silence).
+    theirs = [e.quote for e in (top.evidence if top is not None else ()) if view.is_customer_id(e.message_id)]
+    evidence = theirs[0] if theirs else ""
     why = f"{silence}."
     if evidence:
         why += f" The customer wrote: \u201c{evidence}\u201d"
