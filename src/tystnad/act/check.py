@@ -20,12 +20,16 @@ from tystnad.read.timewords import find_moments
 __all__ = ["Finding", "check_draft", "verdict_is_fix"]
 
 _WORD = re.compile(r"[^\W\d_]{6,}")
+# Long words compared by this many first letters, so inflection does not hide a shared word.
+_STEM = 6
 # This many words of a customer's sentence in a row, in the draft, quote them.
 _QUOTE_RUN = 6
 _QUOTED = re.compile(r"[\u201c\u201d\"][^\u201c\u201d\"]*[\u201d\"]")
 # Plays whose mail must propose a step with a day; an exit asks nothing; the rest ask a question.
 _DATED = frozenset({PlayKind.PROPOSE_NEXT_STEP})
 _ASKS_NOTHING = frozenset({PlayKind.LET_GO})
+# A reply answers what they asked (an offer they asked for included); a question is welcome, not owed.
+_ANSWERS = frozenset({PlayKind.REPLY_NOW})
 # Time words that name no day ("snarast", "soon"): a step with one of these has no time at all.
 _DAYS = frozenset({"date", "tomorrow", "next_week", "end_of_week", "relative"})
 
@@ -71,7 +75,7 @@ def check_draft(text: str, *, deal: Diagnosis | None, today: date, play: PlayKin
     quotes = _customer_quotes(deal)
     customer_words = {fold(w) for quote in quotes for w in _WORD.findall(quote)}
     draft_words = {fold(w) for w in _WORD.findall(text)}
-    shared = sorted(draft_words & customer_words)
+    shared = sorted({_stem(w) for w in draft_words} & {_stem(w) for w in customer_words})
     # Their words or their company's name; a first name in the greeting is not personal. A customer
     # who has written nothing worth quoting leaves nothing of theirs to name.
     organization = re.sub(r"[^a-z]", "", fold(deal.deal.organization.split(".")[0]))
@@ -82,18 +86,17 @@ def check_draft(text: str, *, deal: Diagnosis | None, today: date, play: PlayKin
         findings.append(Finding(aspect="personal", is_ok=personal or not customer_words,
                                 detail=_says(lang, detail)))
     if play not in _ASKS_NOTHING:
-        # Their pain, and their figures when they gave them (a price the seller quoted is no consequence).
-        theirs = _customer_ids(deal)
-        pains = [item.evidence.quote for item in deal.meddicc if item.evidence is not None and (
-            item.element is MeddiccElement.IDENTIFY_PAIN
-            or item.element is MeddiccElement.METRICS and (theirs is None or item.evidence.message_id in theirs))]
-        pain_words = {fold(w) for quote in pains for w in _WORD.findall(quote)}
-        relevant = bool(draft_words & pain_words) or not pains or any(_quotes(text, p) for p in pains)
+        # Their pain, the consequence they named (a figure alone, a price or a user count, is none).
+        pains = [item.evidence.quote for item in deal.meddicc
+                 if item.evidence is not None and item.element is MeddiccElement.IDENTIFY_PAIN]
+        pain_stems = {_stem(w) for quote in pains for w in _WORD.findall(quote)}
+        relevant = (bool({_stem(w) for w in draft_words} & pain_stems) or not pains
+                    or any(_quotes(text, p) for p in pains))
         detail = (_says(lang, "relevant") if relevant and pains else _says(lang, "no_pain_yet") if relevant else
                   _says(lang, "not_relevant", quotes="; ".join(f"\u201c{p}\u201d" for p in pains[:2])))
         findings.append(Finding(aspect="relevant", is_ok=relevant, detail=detail))
     agreed = any(signal.kind is SignalKind.NEXT_STEP_AGREED for signal in deal.signals)
-    if "sends_offer" in families and not agreed:
+    if "sends_offer" in families and not agreed and play not in _ANSWERS:
         findings.append(Finding(aspect="proposal", is_ok=False, detail=_says(lang, "offer_first")))
     return findings
 
@@ -102,6 +105,8 @@ def _asks(text: str, play: PlayKind | None, lang: str, today: date) -> Finding:
     """What the play asks of the mail: a step with a day, an honest question, or nothing."""
     if play in _ASKS_NOTHING:
         return Finding(aspect="asks", is_ok=True, detail=_says(lang, "exit_asks_nothing"))
+    if play in _ANSWERS:
+        return Finding(aspect="asks", is_ok=True, detail=_says(lang, "reply_answers"))
     has_question = "?" in text
     if play is not None and play not in _DATED:
         return Finding(aspect="asks", is_ok=has_question,
@@ -109,6 +114,11 @@ def _asks(text: str, play: PlayKind | None, lang: str, today: date) -> Finding:
     dated = any(m.rule in _DAYS and not m.is_vague_period for m in find_moments(text, sent=today))
     steps = has_question and dated
     return Finding(aspect="asks", is_ok=steps, detail=_says(lang, "dated_step" if steps else "no_dated_step"))
+
+
+def _stem(word: str) -> str:
+    """A long word's first letters: "dubbelbokningar" and "dubbelbokningarna" are one word here."""
+    return fold(word)[:_STEM]
 
 
 def _customer_ids(deal: Diagnosis) -> set[str] | None:
