@@ -359,12 +359,15 @@ class Decision:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Outcome:
-    """What the seller recorded about a deal after the fact: replied, meeting, won, lost or no_reply."""
+    """What the seller recorded about a deal: replied, meeting, won, lost, no_reply, sent (the mail of
+    `play` went out) or snoozed (out of the list `until` a day)."""
 
     organization: str
     outcome: str
     note: str
     recorded_at: datetime
+    play: str = ""
+    until: date | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -7,14 +7,14 @@ from __future__ import annotations
 import gc
 import multiprocessing
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from multiprocessing.pool import AsyncResult
 from pathlib import Path
 
 from tystnad.act.playbook import recommend, vary
-from tystnad.model import Deal, Diagnosis, Message, RawMessage, ScanResult, Seller, Skipped, Status
+from tystnad.model import Deal, Diagnosis, Message, PlayKind, RawMessage, ScanResult, Seller, Skipped, Status
 from tystnad.read.clean import clean
 from tystnad.read.parse import UnreadableMessage, parse
 from tystnad.read.reading import read
@@ -122,11 +122,12 @@ def judge(deal: Deal, *, context: ScanContext) -> Diagnosis:
     decide from that, then what to do about it."""
     understood = diagnose(deal, context=context)
     model = context.decision_model
+    tried = context.tried.get(deal.organization, frozenset())
     if model is None:
-        return recommend(understood.diagnosis, view=understood.view)
+        return recommend(understood.diagnosis, view=understood.view, tried=tried)
     understood = decide(understood, model)
     return recommend(understood.diagnosis, view=understood.view, play_head=model.play,
-                     features=understood.features)
+                     features=understood.features, tried=tried)
 
 
 def _diagnose_slice(bounds: tuple[int, int]) -> list[Diagnosis]:
@@ -250,12 +251,14 @@ def scan(
     progress: Progress | None = None,
     risk_model: RiskModel | None = None,
     decision_model: DecisionModel | None = None,
+    tried: Mapping[str, frozenset[PlayKind]] | None = None,
 ) -> ScanResult:
-    """`risk_model` and `decision_model` default to the shipped ones (the prior, decide/model.json)."""
+    """`risk_model` and `decision_model` default to the shipped ones (the prior, decide/model.json);
+    `tried`: the plays the seller already sent a mail for, by organisation."""
     mailbox = read_deals(paths, seller=seller, now=now, home_country=home_country, home_zone=home_zone,
                          workers=workers, on_skip=on_skip, progress=progress)
     context = replace(mailbox.context, risk_model=risk_model or prior_model(),
-                      decision_model=decision_model or shipped_model())
+                      decision_model=decision_model or shipped_model(), tried=dict(tried or {}))
     diagnoses = vary(sorted(diagnose_all(mailbox.deals, context=context, workers=workers), key=urgency))
     return ScanResult(now=now, diagnoses=tuple(diagnoses), skipped=mailbox.skipped,
                       messages=mailbox.messages, duplicates=mailbox.duplicates, left_out=mailbox.left_out)

@@ -15,6 +15,7 @@ from typing import Any
 
 from tystnad.accounts import AskPassword, account_mail_folders, default_account, save_draft
 from tystnad.act.contract import from_json
+from tystnad.act.outcomes import apply_outcomes, tried_plays
 from tystnad.act.outgoing import draft_to_eml
 from tystnad.act.report import to_json
 from tystnad.backtest.calibrate import Fit, fit_and_check, load_model, save_model
@@ -31,7 +32,8 @@ from tystnad.train.fit import fit_model
 from tystnad.understand.decide import DecisionModel
 
 __all__ = ["ACCOUNT_PREFIX", "BacktestRun", "NothingToMeasure", "Recorded", "StoreSummary", "describe_store",
-           "fit_details", "latest_deal", "latest_outcomes", "latest_scan", "measured_figures", "record_outcome",
+           "fit_details", "latest_deal", "latest_outcomes", "latest_scan", "measured_figures", "outcome_history",
+           "record_outcome",
            "resolve_sources", "run_backtest", "save_deal_draft", "scan_and_record", "train_decisions",
            "Training", "labelled_cases"]
 
@@ -60,15 +62,16 @@ def resolve_sources(sources: Sequence[Path | str], home: Path) -> list[Path]:
 def scan_and_record(sources: Sequence[Path | str], *, seller: Seller, seller_text: str, now: datetime,
                     settings: Settings, on_skip: Callable[[Skipped], None] | None = None,
                     progress: Callable[[int], None] | None = None) -> Recorded:
+    with open_store(settings.home) as store:
+        history = store.outcome_history()
     result = run_scan(
         resolve_sources(sources, settings.home), seller=seller, now=now, home_country=settings.country,
         home_zone=settings.timezone, workers=settings.workers, on_skip=on_skip, progress=progress,
-        risk_model=load_model(settings.home, seller),
+        risk_model=load_model(settings.home, seller), tried=tried_plays(history),
     )
     with open_store(settings.home) as store:
         outcomes = store.latest_outcomes()
-        result = replace(result, diagnoses=tuple(
-            replace(found, outcome=outcomes.get(found.deal.organization)) for found in result.diagnoses))
+        result = replace(result, diagnoses=tuple(apply_outcomes(result.diagnoses, outcomes, today=now.date())))
         document = to_json(result)
         text = json.dumps(document, ensure_ascii=False, indent=2)
         # Sources as the user named them: `account:NAME` tells draft --save which account to use.
@@ -105,6 +108,10 @@ def latest_scan(home: Path) -> RecordedScan:
     except (KeyError, ValueError, TypeError) as error:
         raise StoreError(f"{store.path}: the latest scan cannot be read back ({type(error).__name__}: {error}); "
                          f"run `tystnad scan` again") from error
+    # Outcomes recorded since the scan count at once: the board and the Monday list need no rescan.
+    outcomes = latest_outcomes(home)
+    today = max(result.now, datetime.now(result.now.tzinfo)).date()
+    result = replace(result, diagnoses=tuple(apply_outcomes(result.diagnoses, outcomes, today=today)))
     return RecordedScan(id=record.id, created_at=record.created_at, sources=record.sources, seller=record.seller,
                         result=result)
 
@@ -118,9 +125,17 @@ def latest_deal(home: Path, organization: str) -> Diagnosis:
     raise ConfigError(f"no deal {organization!r} in the latest scan (of {recorded.created_at:%Y-%m-%d %H:%M})")
 
 
-def record_outcome(home: Path, organization: str, outcome: str, *, note: str = "") -> Outcome:
+def record_outcome(home: Path, organization: str, outcome: str, *, note: str = "", play: str = "",
+                   until: date | None = None) -> Outcome:
+    """`play`: for "sent", the play the mail served (default: the deal's play in the latest scan);
+    `until`: for "snoozed", the day it comes back."""
+    if outcome == "snoozed" and until is None:
+        raise ConfigError("snoozed needs the day it comes back: --until YYYY-MM-DD")
+    if outcome == "sent" and not play:
+        found = latest_deal(home, organization)
+        play = str(found.play.kind) if found.play is not None else ""
     recorded = Outcome(organization=organization.lower(), outcome=outcome, note=note,
-                       recorded_at=datetime.now().astimezone())
+                       recorded_at=datetime.now().astimezone(), play=play, until=until)
     with open_store(home) as store:
         store.record_outcome(recorded)
     return recorded
@@ -130,6 +145,12 @@ def latest_outcomes(home: Path) -> dict[str, Outcome]:
     """Each deal's latest recorded outcome, by organisation."""
     with open_store(home) as store:
         return store.latest_outcomes()
+
+
+def outcome_history(home: Path, organization: str) -> list[Outcome]:
+    """What the seller recorded for one deal, oldest first: what was tried, and when."""
+    with open_store(home) as store:
+        return store.outcome_history().get(organization.lower(), [])
 
 
 def save_deal_draft(home: Path, draft: Draft, organization: str, *, account: str | None,

@@ -55,7 +55,7 @@ def test_latest_deal_gives_the_play_and_its_draft_as_types(corpus_scan: tuple[Pa
     assert [r.messages for r in found.threads] == [t["messages"] for t in wanted["threads"]]
 
 
-def test_an_outcome_recorded_after_the_scan_is_kept_apart_and_the_next_scan_carries_it(tmp_path: Path) -> None:
+def test_an_outcome_recorded_after_the_scan_counts_at_once_and_the_next_scan_carries_it(tmp_path: Path) -> None:
     box = write_mbox(tmp_path / "box.mbox", conversation(steps=[
         ("seller", "2026-02-02 09:00", "Hej Anna,\n\nHär är offerten.\n\nMvh\nErik"),
         ("seller", "2026-02-16 09:00", "Hej Anna, hur går det?\n\nErik")]))
@@ -63,7 +63,8 @@ def test_an_outcome_recorded_after_the_scan_is_kept_apart_and_the_next_scan_carr
     assert tystnad("scan", str(box), "--me", "saljare.se", "--now", NOW, home=home).returncode == 0
     recorded = session.record_outcome(home, "KVARNBYN.se", "won", note="avtal påskrivet")
     assert recorded.organization == "kvarnbyn.se"
-    assert session.latest_deal(home, "kvarnbyn.se").outcome is None  # the scan was before it
+    at_once = session.latest_deal(home, "kvarnbyn.se")  # no rescan: the board and lists follow now
+    assert at_once.outcome is not None and at_once.timeline.status.value == "closed"
     assert session.latest_outcomes(home)["kvarnbyn.se"].note == "avtal påskrivet"
     assert tystnad("scan", str(box), "--me", "saljare.se", "--now", NOW, home=home).returncode == 0
     outcome = session.latest_deal(home, "kvarnbyn.se").outcome

@@ -110,7 +110,8 @@ def _outcome(organization: str, item: dict[str, Any] | None) -> Outcome | None:
     if item is None:
         return None
     return Outcome(organization=organization, outcome=item["outcome"], note=item.get("note", ""),
-                   recorded_at=datetime.fromisoformat(item["recorded_at"]))
+                   recorded_at=datetime.fromisoformat(item["recorded_at"]), play=item.get("play", ""),
+                   until=_day(item.get("until")))
 
 
 def _diagnosis(deal: dict[str, Any]) -> Diagnosis:

@@ -31,12 +31,13 @@ class MondayMail:
 
 
 def monday_deals(result: ScanResult) -> list[MondayMail]:
-    """Deals the seller should write to now: their move or a silence, with a draft to send and no
-    outcome recorded yet. The scan's order (most urgent first) is kept."""
+    """Deals the seller should write to now: their move or a silence, with a draft to send (an outcome
+    recorded since their latest mail sets the draft aside, act/outcomes.py). The scan's order (most
+    urgent first) is kept."""
     return [MondayMail(diagnosis=diagnosis, play=diagnosis.play, draft=diagnosis.play.draft)
             for diagnosis in result.diagnoses
             if diagnosis.timeline.status in _ACTIVE and diagnosis.play is not None
-            and diagnosis.play.draft is not None and diagnosis.outcome is None]
+            and diagnosis.play.draft is not None]
 
 
 def _headline(mail: MondayMail) -> str:

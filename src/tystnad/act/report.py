@@ -96,6 +96,8 @@ def _deal_json(diagnosis: Diagnosis) -> dict[str, Any]:
             "outcome": diagnosis.outcome.outcome,
             "note": diagnosis.outcome.note,
             "recorded_at": diagnosis.outcome.recorded_at.isoformat(),
+            "play": diagnosis.outcome.play,
+            "until": _iso(diagnosis.outcome.until),
         },
     }
 

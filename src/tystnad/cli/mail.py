@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import click
@@ -79,12 +79,24 @@ def draft(deal: str, sources: tuple[Path, ...], me: str | None, now_text: str | 
 
 @click.command()
 @click.argument("deal")
-@click.argument("outcome", type=click.Choice(list(OUTCOMES)))
+@click.argument("outcome", nargs=-1, required=True)
 @click.option("--note", default="", help="What happened, in a few words.")
-def outcome(deal: str, outcome: str, note: str) -> None:
-    """Record what happened with DEAL: replied, meeting, won, lost or no_reply."""
-    recorded = session.record_outcome(load_settings().home, deal, outcome, note=note)
-    click.echo(f"recorded: {recorded.organization} {recorded.outcome}")
+@click.option("--until", "until_text", help="For snoozed: the day the deal comes back (YYYY-MM-DD).")
+def outcome(deal: str, outcome: tuple[str, ...], note: str, until_text: str | None) -> None:
+    """Record what happened with DEAL: replied, meeting, won, lost, no_reply ("no reply" too), sent
+    (the draft went out: the play counts as tried) or snoozed --until DATE. The board and the Monday
+    list follow at once."""
+    kind = "_".join(word.lower() for word in outcome)
+    if kind not in OUTCOMES:
+        raise ConfigError(f"unknown outcome {' '.join(outcome)!r}; use one of {', '.join(OUTCOMES)}")
+    try:
+        until = date.fromisoformat(until_text) if until_text else None
+    except ValueError as error:
+        raise ConfigError(f"--until {until_text!r}: not a day (YYYY-MM-DD)") from error
+    recorded = session.record_outcome(load_settings().home, deal, kind, note=note, until=until)
+    extra = f" until {recorded.until.isoformat()}" if recorded.until else (
+        f" ({recorded.play})" if recorded.play else "")
+    click.echo(f"recorded: {recorded.organization} {recorded.outcome}{extra}")
 
 
 @click.command()

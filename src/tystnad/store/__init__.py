@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,7 @@ from tystnad.model import Outcome
 
 __all__ = ["Store", "ScanRecord", "OUTCOMES", "open_store"]
 
-OUTCOMES = ("replied", "meeting", "won", "lost", "no_reply")
+OUTCOMES = ("replied", "meeting", "won", "lost", "no_reply", "sent", "snoozed")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -99,15 +99,24 @@ class Store:
             raise StoreError(f"unknown outcome {outcome.outcome!r}; use one of {', '.join(OUTCOMES)}")
         with self._transaction():
             self._db.execute(
-                "INSERT INTO outcomes (organization, outcome, note, recorded_at) VALUES (?, ?, ?, ?)",
-                (outcome.organization, outcome.outcome, outcome.note, outcome.recorded_at.isoformat()))
+                "INSERT INTO outcomes (organization, outcome, note, recorded_at, play, until) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (outcome.organization, outcome.outcome, outcome.note, outcome.recorded_at.isoformat(),
+                 outcome.play, outcome.until.isoformat() if outcome.until else None))
 
     def latest_outcomes(self) -> dict[str, Outcome]:
         rows = self._db.execute(
-            "SELECT organization, outcome, note, recorded_at FROM outcomes "
+            "SELECT organization, outcome, note, recorded_at, play, until FROM outcomes "
             "WHERE id IN (SELECT max(id) FROM outcomes GROUP BY organization)").fetchall()
-        return {row[0]: Outcome(organization=row[0], outcome=row[1], note=row[2],
-                                      recorded_at=datetime.fromisoformat(row[3])) for row in rows}
+        return {row[0]: _outcome(row) for row in rows}
+
+    def outcome_history(self) -> dict[str, list[Outcome]]:
+        """Every deal's recorded outcomes, oldest first: what was tried, and when."""
+        history: dict[str, list[Outcome]] = {}
+        for row in self._db.execute(
+                "SELECT organization, outcome, note, recorded_at, play, until FROM outcomes ORDER BY id"):
+            history.setdefault(row[0], []).append(_outcome(row))
+        return history
 
     def _transaction(self) -> _Transaction:
         return _Transaction(self._db)
@@ -126,3 +135,8 @@ class _Transaction:
 
 def open_store(home: Path) -> Store:
     return Store(home / "tystnad.sqlite3")
+
+
+def _outcome(row: tuple[Any, ...]) -> Outcome:
+    return Outcome(organization=row[0], outcome=row[1], note=row[2], recorded_at=datetime.fromisoformat(row[3]),
+                   play=row[4] or "", until=date.fromisoformat(row[5]) if row[5] else None)

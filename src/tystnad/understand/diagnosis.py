@@ -15,6 +15,7 @@ from tystnad.model import (
     Diagnosis,
     Evidence,
     Message,
+    PlayKind,
     Rhythm,
     Seller,
     Status,
@@ -52,6 +53,8 @@ class ScanContext:
     risk_model: RiskModel = field(default_factory=prior_model)
     # The heads learned from labelled mail (decide/); None: the rules decide alone, as when training.
     decision_model: DecisionModel | None = None
+    # The plays the seller recorded a sent mail for, by organisation: the next play takes them into account.
+    tried: Mapping[str, frozenset[PlayKind]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

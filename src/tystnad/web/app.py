@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 from importlib import resources
 from pathlib import Path
@@ -25,6 +25,7 @@ from starlette.staticfiles import StaticFiles
 from tystnad import session
 from tystnad.accounts import list_accounts
 from tystnad.act.monday import monday_deals
+from tystnad.act.outcomes import apply_outcomes
 from tystnad.act.outgoing import draft_to_eml
 from tystnad.errors import TystnadError
 from tystnad.model import Draft, Outcome
@@ -35,6 +36,9 @@ from tystnad.web.state import Scanner, Snapshot
 from tystnad.web.views import STATUSES, board_page, deal_page
 
 __all__ = ["create_app"]
+
+# A deal snoozed from the dashboard comes back after this many days.
+SNOOZE_DAYS = 7
 
 LANGUAGE_COOKIE = "tystnad_lang"
 HERE = Path(str(resources.files(__package__)))
@@ -100,9 +104,13 @@ def create_app(scanner: Scanner, *, guard: Guard) -> Starlette:
 
     async def monday(request: Request) -> Response:
         snapshot = scanner.snapshot
-        # Outcomes recorded since the scan count too: a deal marked won leaves the list at once.
+        # Outcomes recorded since the scan count too: a deal marked won, sent or snoozed leaves the list
+        # at once, and comes back when newer mail or the snooze's day makes it due again.
         live = await run_in_threadpool(outcomes)
-        deals = [mail for mail in monday_deals(snapshot.result) if mail.organization not in live]
+        today = max(snapshot.result.now, datetime.now(snapshot.result.now.tzinfo)).date()
+        current = replace(snapshot.result, diagnoses=tuple(apply_outcomes(snapshot.result.diagnoses, live,
+                                                                          today=today)))
+        deals = monday_deals(current)
         return render(request, snapshot, "monday.html", deals=deals)
 
     async def render_deal(request: Request, snapshot: Snapshot, organization: str, status_code: int = 200,
@@ -114,8 +122,10 @@ def create_app(scanner: Scanner, *, guard: Guard) -> Starlette:
         page = deal_page(diagnosis, seller=scanner.request.seller, now=snapshot.result.now,
                          home_country=settings.country, home_zone=settings.timezone)
         outcome = (await run_in_threadpool(outcomes)).get(organization)
+        history = await run_in_threadpool(session.outcome_history, home, organization)
         can_save = bool(await run_in_threadpool(list_accounts, home))
         return render(request, snapshot, "deal.html", status_code=status_code, page=page, outcome=outcome,
+                      history=history,
                       outcome_kinds=OUTCOMES, can_save=can_save, save_error=save_error,
                       saved=saved_to.get(organization) if request.query_params.get("saved") else None,
                       draft=draft or (diagnosis.play.draft if diagnosis.play is not None else None))
@@ -129,8 +139,10 @@ def create_app(scanner: Scanner, *, guard: Guard) -> Starlette:
         if kind not in OUTCOMES or organization not in scanner.snapshot.by_organization:
             return Response("unknown deal or outcome", status_code=400)
 
+        # Snoozing from the page puts the deal away for a week; the CLI takes any day (--until).
+        until = (datetime.now().astimezone() + timedelta(days=SNOOZE_DAYS)).date() if kind == "snoozed" else None
         try:
-            await run_in_threadpool(session.record_outcome, home, organization, kind)
+            await run_in_threadpool(partial(session.record_outcome, home, organization, kind, until=until))
         except (sqlite3.Error, TystnadError) as error:
             return Response(f"the outcome could not be recorded ({error}); try again", status_code=503)
         return RedirectResponse(_deal_url(organization, fragment="outcome"), 303)

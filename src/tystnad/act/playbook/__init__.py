@@ -93,9 +93,10 @@ def play_features(diagnosis: Diagnosis, features: Mapping[str, float], rule: Pla
 
 
 def recommend(diagnosis: Diagnosis, *, view: DealView, play_head: Head | None = None,
-              features: Mapping[str, float] | None = None) -> Diagnosis:
+              features: Mapping[str, float] | None = None, tried: frozenset[PlayKind] = frozenset()) -> Diagnosis:
     """The play from the status, the most likely reason and what the seller already tried; with a
-    `play_head`, the learned head chooses among the plays that fit the status."""
+    `play_head`, the learned head chooses among the plays that fit the status. `tried`: the plays the
+    seller recorded a sent mail for: a silence after one moves on to the next honest play."""
     learned = _learned(diagnosis, view, play_head, features or {}) if play_head is not None else None
     if learned is not None:
         diagnosis = replace(diagnosis, decisions=(*diagnosis.decisions, learned[1]))
@@ -129,6 +130,7 @@ def recommend(diagnosis: Diagnosis, *, view: DealView, play_head: Head | None = 
     else:
         play = _for_silence(diagnosis, view, top.reason if top else None, kinds, next_day,
                             learned=learned[0] if learned is not None else None)
+        play = _beyond_tried(play, tried, top.reason if top else None)
     # Every play that sends gets its mail, the honest exit to a customer who said no included.
     play = replace(play, draft=write_draft(diagnosis, view=view, kind=play.kind))
     return replace(diagnosis, play=play)
@@ -140,6 +142,32 @@ def vary(diagnoses: Sequence[Diagnosis]) -> list[Diagnosis]:
     drafts = vary_drafts(d.play.draft if d.play is not None else None for d in diagnoses)
     return [d if d.play is None or draft is d.play.draft else replace(d, play=replace(d.play, draft=draft))
             for d, draft in zip(diagnoses, drafts, strict=True)]
+
+
+# What comes after a play the seller already sent into the same silence: never the same mail again,
+# and never back to asking for a step; towards a pause or an honest exit.
+_AFTER = {
+    PlayKind.PROPOSE_NEXT_STEP: PlayKind.HONEST_CHECKIN,
+    PlayKind.FIND_DECISION_OWNER: PlayKind.HONEST_CHECKIN,
+    PlayKind.ASK_WHAT_IT_TAKES: PlayKind.HONEST_CHECKIN,
+    PlayKind.REBUILD_RELEVANCE: PlayKind.HONEST_CHECKIN,
+    PlayKind.REDUCE_SCOPE: PlayKind.OFFER_PAUSE,
+    PlayKind.HONEST_CHECKIN: PlayKind.LET_GO,
+    PlayKind.OFFER_PAUSE: PlayKind.LET_GO,
+}
+
+
+def _beyond_tried(play: Play, tried: frozenset[PlayKind], reason: Reason | None) -> Play:
+    kind, passed = play.kind, []
+    while kind in tried and kind in _AFTER:
+        passed.append(kind)
+        kind = _AFTER[kind]
+        if kind is PlayKind.LET_GO and reason is Reason.BUDGET_GONE and PlayKind.OFFER_PAUSE not in tried:
+            kind = PlayKind.OFFER_PAUSE  # money gone is a pause with a date before it is an exit
+    if not passed:
+        return play
+    done = ", ".join(str(k).replace("_", " ") for k in passed)
+    return replace(play, kind=kind, why=f"{play.why} Already sent: {done}.")
 
 
 def _closed_as(view: DealView, learned: tuple[PlayKind, Decision] | None) -> str:
