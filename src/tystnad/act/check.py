@@ -90,8 +90,13 @@ def check_draft(text: str, *, deal: Diagnosis | None, today: date, play: PlayKin
         pains = [item.evidence.quote for item in deal.meddicc
                  if item.evidence is not None and item.element is MeddiccElement.IDENTIFY_PAIN]
         pain_stems = {_stem(w) for quote in pains for w in _WORD.findall(quote)}
+        # Quoting the customer's own figure of their situation ties the mail to it as well.
+        theirs = _customer_ids(deal)
+        figures = [item.evidence.quote for item in deal.meddicc if item.evidence is not None
+                   and item.element is MeddiccElement.METRICS and theirs is not None
+                   and item.evidence.message_id in theirs]
         relevant = (bool({_stem(w) for w in draft_words} & pain_stems) or not pains
-                    or any(_quotes(text, p) for p in pains))
+                    or any(_quotes(text, p) for p in (*pains, *figures)))
         detail = (_says(lang, "relevant") if relevant and pains else _says(lang, "no_pain_yet") if relevant else
                   _says(lang, "not_relevant", quotes="; ".join(f"\u201c{p}\u201d" for p in pains[:2])))
         findings.append(Finding(aspect="relevant", is_ok=relevant, detail=detail))

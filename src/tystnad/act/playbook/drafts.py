@@ -183,7 +183,7 @@ def _values(diagnosis: Diagnosis, view: DealView, templates: dict[str, Any], lan
         "their_pain": their_pain,
         "our_recap": recaps[0].lstrip("-• ") if recaps and their_pain is None else None,
         "their_question": _their_question(answers[-1:]),
-        "their_last": _their_last(answers[-1:], their_words, their_pain),
+        "their_last": _their_last(answers[-1:], their_pain),
         "month": _names(language, "months", month.month) or month.strftime("%B"),
         "day": _day_text(templates, language, _proposed_day(diagnosis, view)),
         "if_closed": "" if closed else None,
