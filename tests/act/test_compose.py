@@ -129,7 +129,8 @@ def _write(path: Path, text: str) -> Path:
     return path
 
 
-_ATTRIBUTED = re.compile(r"\b(?:wrote|asked|told me|words|skrev|frågade|berättade|ord)\b[^“”\n]{0,40}[“”]([^“”]+)[”]")
+_ATTRIBUTED = re.compile(r"\b(?:wrote|asked|told me|words|skrev|frågade|berättade|ord)\b"
+                         r"[^“”\n]{0,40}[“”]([^“”]+)[”]")
 
 
 def _drafts_over(roots: list[str]) -> list[tuple[str, Diagnosis, str]]:
