@@ -71,6 +71,11 @@ def _day_text(templates: dict[str, Any], language: str, day: date) -> str:
     return str(templates["day_format"]).format(weekday=weekday, day=day.day, month=month)
 
 
+def _month_text(templates: dict[str, Any], language: str, month: date) -> str:
+    name = _names(language, "months", month.month) or month.strftime("%B")
+    return name.capitalize() if templates.get("capitalise_names") else name
+
+
 def _fields(template: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
@@ -100,11 +105,16 @@ def write_draft(diagnosis: Diagnosis, *, view: DealView, kind: PlayKind) -> Draf
     play = templates["plays"].get(str(kind), {})
     seed = hashlib.sha1(f"{diagnosis.deal.organization}:{kind}".encode()).digest()
     moves: list[tuple[str, ...]] = []
+    quoted = False
     for index, phrasings in enumerate(play.get("moves", [])):
         fitting = [p for p in phrasings if all(values.get(name) is not None for name in _fields(p))]
-        # Their own words first: a phrasing that quotes the customer makes the mail theirs.
+        # Their own words first: a phrasing that quotes the customer makes the mail theirs. Once is
+        # enough: a second quote reads like a file being read back to them.
         own = [p.format(**values) for p in fitting if _fields(p) & _THEIRS]
         usable = [p.format(**values) for p in fitting if not _fields(p) & _THEIRS]
+        if quoted and usable:
+            own = []
+        quoted = quoted or bool(own)
         if usable:
             start = seed[index % len(seed)] % len(usable)
             usable = usable[start:] + usable[:start]  # the deal's own choice first
@@ -184,7 +194,7 @@ def _values(diagnosis: Diagnosis, view: DealView, templates: dict[str, Any], lan
         "our_recap": recaps[0].lstrip("-• ") if recaps and their_pain is None else None,
         "their_question": _their_question(answers[-1:]),
         "their_last": _their_last(answers[-1:], their_pain),
-        "month": _names(language, "months", month.month) or month.strftime("%B"),
+        "month": _month_text(templates, language, month),
         "day": _day_text(templates, language, _proposed_day(diagnosis, view)),
         "if_closed": "" if closed else None,
         "if_silent": None if closed else "",
