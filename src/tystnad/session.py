@@ -6,6 +6,7 @@ and the backtest of the risk on the seller's own history."""
 
 from __future__ import annotations
 
+import difflib
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -118,11 +119,16 @@ def latest_scan(home: Path) -> RecordedScan:
 
 def latest_deal(home: Path, organization: str) -> Diagnosis:
     recorded = latest_scan(home)
-    wanted = organization.lower()
+    wanted = organization.lower().strip()
+    known = [diagnosis.deal.organization for diagnosis in recorded.result.diagnoses]
     for diagnosis in recorded.result.diagnoses:
         if diagnosis.deal.organization == wanted:
             return diagnosis
-    raise ConfigError(f"no deal {organization!r} in the latest scan (of {recorded.created_at:%Y-%m-%d %H:%M})")
+    # "trident" for tridentdistribution.de: the deals whose name holds it, else the closest spellings.
+    near = [name for name in known if wanted and wanted in name] or difflib.get_close_matches(wanted, known, n=3)
+    hint = f"; did you mean {' or '.join(near[:3])}?" if near else ""
+    raise ConfigError(f"no deal {organization!r} in the latest scan (mail up to "
+                      f"{recorded.result.now:%Y-%m-%d %H:%M}){hint}")
 
 
 def record_outcome(home: Path, organization: str, outcome: str, *, note: str = "", play: str = "",

@@ -116,3 +116,15 @@ def test_outcomes_from_before_this_version_survive_its_migration(tmp_path: Path)
                                  play="honest_checkin"))
     assert [o.outcome for o in store.outcome_history()["kvarnbyn.se"]] == ["meeting", "sent"]
     store.close()
+
+
+def test_a_deal_named_in_part_is_suggested_with_the_scans_own_moment(tmp_path: Path) -> None:
+    steps = [("seller", "2026-02-02 09:00", "Hi Sam,\n\nHere is our proposal.\n\nErik"),
+             ("customer", "2026-02-03 10:00", "Thanks, I'll get back to you.\n\nSam")]
+    trident = conversation(steps=steps, customer="Sam Reed <sam@tridentdistribution.de>")
+    box = write_mbox(tmp_path / "box.mbox", trident)
+    home = tmp_path / "home"
+    assert tystnad("scan", str(box), "--me", "saljare.se", "--now", NOW, home=home).returncode == 0
+    missing = tystnad("draft", "trident", home=home)
+    assert missing.returncode == 2
+    assert "did you mean tridentdistribution.de?" in missing.stderr and "2026-03-20 09:00" in missing.stderr
