@@ -216,3 +216,18 @@ def test_outlook_s_rule_inside_a_line_whose_breaks_were_lost_cuts_the_history_th
     assert quoted[0].startswith("-----Original Message-----")
     prose = ["We wrote 'Original Message' in the subject - sorry -- it was a test."]
     assert split_history(prose) == (prose, [])
+
+
+def test_a_bilingual_dutch_disclaimer_is_set_aside_and_its_error_is_no_pain() -> None:
+    from tystnad.read.clean import split_signature
+    from tystnad.read.phrases import find_phrases
+
+    lines = ["Hi Erik,", "", "Can you say something about the month-end risk?", "", "Joost", "",
+             "Dit e-mailbericht is uitsluitend bestemd voor de geadresseerde(n). Als u dit bericht onterecht",
+             "heeft ontvangen, verzoeken wij u de afzender te informeren. / This e-mail is intended for the",
+             "addressee(s) only. If you received it in error, please notify the sender and delete it."]
+    text, signature = split_signature(lines, sender_name="Joost de Vries")
+    kept = "\n".join(text)
+    assert kept.strip() == "Hi Erik,\n\nCan you say something about the month-end risk?"
+    assert not [h for h in find_phrases(kept) if h.family == "pain"]
+    assert any("uitsluitend bestemd" in line for line in signature)
