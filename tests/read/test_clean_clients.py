@@ -231,3 +231,15 @@ def test_a_bilingual_dutch_disclaimer_is_set_aside_and_its_error_is_no_pain() ->
     assert kept.strip() == "Hi Erik,\n\nCan you say something about the month-end risk?"
     assert not [h for h in find_phrases(kept) if h.family == "pain"]
     assert any("uitsluitend bestemd" in line for line in signature)
+
+
+def test_a_title_or_an_abbreviation_ends_no_sentence() -> None:
+    from tystnad.read.quotes import sentences
+
+    for text, first in [("We have a new CTO, Mr. Anand Joshi, who joined last week. He reviews it all.",
+                         "We have a new CTO, Mr. Anand Joshi, who joined last week."),
+                        ("Vi kan t.ex. börja med lagret i Borås. Sedan resten.",
+                         "Vi kan t.ex. börja med lagret i Borås."),
+                        ("The answer is no. Thanks for asking.", "The answer is no.")]:
+        start, end = sentences(text)[0]
+        assert text[start:end] == first

@@ -32,6 +32,7 @@ class Language:
     header_cc: tuple[str, ...]
     header_subject: tuple[str, ...]
     separators: tuple[str, ...]
+    abbreviations: tuple[str, ...] = ()  # a stop after one ends no sentence ("Mr. Joshi", "t.ex. Anna")
     sign_offs: tuple[str, ...]
     mobile_footers: tuple[str, ...]
     footers: tuple[str, ...]  # a line holding one starts a disclaimer, list or marketing footer
@@ -97,6 +98,7 @@ def _language(data: dict[str, Any]) -> Language:
         header_cc=tuple(quote["header_cc"]),
         header_subject=tuple(quote["header_subject"]),
         separators=tuple(quote["separators"]),
+        abbreviations=tuple(quote.get("abbreviations", ())),
         sign_offs=tuple(signature["sign_offs"]),
         mobile_footers=tuple(signature["mobile"]),
         footers=tuple(signature.get("footers", ())),

@@ -36,7 +36,7 @@ def _greeting() -> re.Pattern[str]:
 @lru_cache(maxsize=4096)
 def sentences(text: str) -> tuple[tuple[int, int], ...]:
     """(start, end) of each sentence, trimmed; offsets point into `text` so quotes stay verbatim."""
-    spans = []
+    spans: list[tuple[int, int]] = []
     # A line wrapped mid-sentence (a word, then a new line going on in lower case) is one sentence:
     # the break is read as a space, same length, so offsets still point into `text`.
     joined = _SOFT_BREAK.sub(lambda match: _join(text, match), text)
@@ -48,8 +48,24 @@ def sentences(text: str) -> tuple[tuple[int, int], ...]:
         while end > start and text[end - 1].isspace():
             end -= 1
         if end > start:
-            spans.append((start, end))
+            if spans and _abbreviated(text[spans[-1][0]:spans[-1][1]]):
+                spans[-1] = (spans[-1][0], end)  # "Mr." or "t.ex." went on: one sentence
+            else:
+                spans.append((start, end))
     return tuple(spans)
+
+
+def _abbreviated(sentence: str) -> bool:
+    """The sentence 'ends' at an abbreviation's stop ("… a new CTO, Mr.")."""
+    if not sentence.endswith("."):
+        return False
+    last = sentence[:-1].rsplit(None, 1)[-1].lstrip("(\"'\u201c\u201d") if sentence[:-1].strip() else ""
+    return last.casefold() in _abbreviations()
+
+
+@cache
+def _abbreviations() -> frozenset[str]:
+    return frozenset(word.casefold() for lang in languages() for word in lang.abbreviations)
 
 
 def _join(text: str, match: re.Match[str]) -> str:

@@ -169,29 +169,29 @@ def _values(diagnosis: Diagnosis, view: DealView, templates: dict[str, Any], lan
     answers = view.customer_answers()
     customer_ids = {r.message.message_id for r in answers}
     # Their words worth quoting back: a sentence of theirs that says something, never the seller's.
-    their_words = next((e.quote.rstrip(",.;: ") for r in diagnosis.reasons for e in r.evidence
-                        if e.message_id in customer_ids and _quotable(e.quote)), None)
+    their_words = next((_clause(e.quote).rstrip(",.;: ") for r in diagnosis.reasons for e in r.evidence
+                        if e.message_id in customer_ids and _quotable(_clause(e.quote))), None)
     month = view.today.replace(day=1)
     for _ in range(PAUSE_MONTHS):
         month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
     closed = diagnosis.timeline.status is Status.CLOSED
     # Their pain in their own sentence (a recap they confirmed is the seller's words: not quoted).
     pains = [_clause(item.evidence.quote).rstrip(",.;: ")
-             for element in (MeddiccElement.IDENTIFY_PAIN, MeddiccElement.METRICS)
+             for element in (MeddiccElement.IDENTIFY_PAIN,)  # a count alone ("42 bilar") is no pain
              for item in diagnosis.meddicc if item.element is element and item.evidence is not None
              and item.evidence.message_id in customer_ids and _quotable(_clause(item.evidence.quote))]
     their_pain = pains[0] if pains else None
     # Or the seller's own recap of it that the customer confirmed: quoted as the seller's summary.
-    recaps = [item.evidence.quote.rstrip(",.;: ") for item in diagnosis.meddicc
+    recaps = [_clause(item.evidence.quote.lstrip("-• ")).rstrip(",.;: ") for item in diagnosis.meddicc
               if item.element is MeddiccElement.IDENTIFY_PAIN and item.evidence is not None
               and item.evidence.message_id not in customer_ids
-              and _quotable(item.evidence.quote.lstrip("-• "))]
+              and _quotable(_clause(item.evidence.quote.lstrip("-• ")))]
     return {
         "first_name": first_name, "signer": signer,
         "thing": _thing(view, templates),
         "their_words": their_words if their_words != their_pain else None,
         "their_pain": their_pain,
-        "our_recap": recaps[0].lstrip("-• ") if recaps and their_pain is None else None,
+        "our_recap": recaps[0] if recaps and their_pain is None else None,
         "their_question": _their_question(answers[-1:]),
         "their_last": _their_last(answers[-1:], their_pain),
         "month": _month_text(templates, language, month),
@@ -211,7 +211,11 @@ def _clause(sentence: str) -> str:
     """A long sentence cut after its first clause that says enough ("Rota-wise, we currently use a
     mix of spreadsheets and the rota module, …"): still the customer's words, verbatim from the start."""
     sentence = sentence.strip()
-    if len(sentence.split()) <= QUOTABLE_MAX_WORDS or "\n" in sentence:
+    if "\n" in sentence:
+        # Wrapped by the customer's client: its first line, if it says enough, is theirs verbatim.
+        first = sentence.split("\n", 1)[0].rstrip(" ,;:-–")
+        return first + " \u2026" if len(first.split()) >= QUOTABLE_WORDS * 2 else sentence
+    if len(sentence.split()) <= QUOTABLE_MAX_WORDS:
         return sentence
     cuts = [m.start() for m in re.finditer(r",\s|\s[–-]\s|;\s", sentence)
             if QUOTABLE_WORDS * 2 <= len(sentence[:m.start()].split()) <= QUOTABLE_MAX_WORDS]
