@@ -10,6 +10,7 @@ from tystnad.model import Diagnosis, PlayKind, Reason, SignalKind, Status
 from tystnad.pipeline import scan
 
 OFFER = "Hej Anna,\n\nHär kommer offerten för lagerautomationen i Eskilstuna, 14 robotar.\n\nMvh\nErik"
+SAM = "Sam Reed <sam@hartley.co.uk>"
 EN_OFFER = "Hi Sam,\n\nHere is the proposal for the route planning, 38 vehicles.\n\nBest,\nErik"
 
 
@@ -49,9 +50,9 @@ def test_a_vague_deferral_in_swedish(tmp_path: Path) -> None:
 def test_a_promise_with_a_day_is_waited_for_then_broken(tmp_path: Path) -> None:
     steps = [("seller", "2026-03-02 09:00", EN_OFFER),
              ("customer", "2026-03-04 10:00", "Thanks. I'll get back to you on Friday with our decision.\n\nSam")]
-    before = diagnose_one(tmp_path, steps, "2026-03-05 09:00", customer="Sam Reed <sam@hartley.co.uk>")
+    before = diagnose_one(tmp_path, steps, "2026-03-05 09:00", customer=SAM)
     assert SignalKind.BROKEN_PROMISE not in kinds(before)
-    after = diagnose_one(tmp_path, steps, "2026-03-12 09:00", customer="Sam Reed <sam@hartley.co.uk>")
+    after = diagnose_one(tmp_path, steps, "2026-03-12 09:00", customer=SAM)
     broken = [s for s in after.signals if s.kind is SignalKind.BROKEN_PROMISE]
     assert broken and "Friday" in broken[0].evidence.quote  # type: ignore[union-attr]
     assert SignalKind.VAGUE_DEFERRAL not in kinds(after)
@@ -71,7 +72,7 @@ def test_another_vendor_chosen_closes_the_deal(tmp_path: Path) -> None:
     steps = [("seller", "2026-02-02 09:00", EN_OFFER),
              ("customer", "2026-02-10 10:00", "Hi Erik,\n\nThank you, but we have decided to go with another "
                                              "supplier this time.\n\nSam")]
-    diagnosis = diagnose_one(tmp_path, steps, "2026-03-20 09:00", customer="Sam Reed <sam@hartley.co.uk>")
+    diagnosis = diagnose_one(tmp_path, steps, "2026-03-20 09:00", customer=SAM)
     assert diagnosis.timeline.status is Status.CLOSED
 
 
@@ -79,7 +80,7 @@ def test_an_event_with_no_date_is_an_event_deferral(tmp_path: Path) -> None:
     steps = [("seller", "2026-02-02 09:00", EN_OFFER),
              ("customer", "2026-02-03 10:00",
               "Hi Erik,\n\nWe'll pick this up again after the board meeting.\n\nSam")]
-    diagnosis = diagnose_one(tmp_path, steps, "2026-03-20 09:00", customer="Sam Reed <sam@hartley.co.uk>")
+    diagnosis = diagnose_one(tmp_path, steps, "2026-03-20 09:00", customer=SAM)
     assert SignalKind.EVENT_DEFERRAL in kinds(diagnosis)
 
 
@@ -114,7 +115,7 @@ def test_an_ignored_honest_checkin_means_letting_go(tmp_path: Path) -> None:
              ("seller", "2026-02-02 09:00", "Hi Sam,\n\nAny thoughts on the proposal?\n\nErik"),
              ("seller", "2026-02-16 09:00", "Hi Sam,\n\nI notice it has gone quiet. Has something changed? It's "
                                            "completely fine to say so.\n\nErik")]
-    diagnosis = diagnose_one(tmp_path, steps, "2026-03-20 09:00", customer="Sam Reed <sam@hartley.co.uk>")
+    diagnosis = diagnose_one(tmp_path, steps, "2026-03-20 09:00", customer=SAM)
     assert diagnosis.timeline.status is Status.GHOSTED
     assert diagnosis.play is not None and diagnosis.play.kind is PlayKind.LET_GO
 
@@ -133,7 +134,7 @@ def test_negation_keeps_a_healthy_deal_healthy(tmp_path: Path) -> None:
     steps = [("seller", "2026-03-16 09:00", EN_OFFER),
              ("customer", "2026-03-17 10:00", "Hi Erik,\n\nBudget isn't the issue and there is no need to wait "
                                              "for the board. Could you send the contract?\n\nSam")]
-    diagnosis = diagnose_one(tmp_path, steps, "2026-03-18 09:00", customer="Sam Reed <sam@hartley.co.uk>")
+    diagnosis = diagnose_one(tmp_path, steps, "2026-03-18 09:00", customer=SAM)
     assert diagnosis.timeline.status is Status.YOUR_MOVE
     assert SignalKind.BUDGET_PRESSURE not in kinds(diagnosis)
     assert diagnosis.play is not None and diagnosis.play.kind is PlayKind.REPLY_NOW
@@ -214,13 +215,13 @@ def test_an_offer_only_received_is_still_unanswered_but_one_asked_about_is_not(t
     received = [("seller", "2026-02-02 09:00", EN_OFFER),
                 ("customer", "2026-02-02 11:00", "Thanks, got it. I'll pass it on.\n\nSam"),
                 ("seller", "2026-02-16 09:00", "Hi Sam,\n\nDid the proposal reach the right people?\n\nErik")]
-    got = diagnose_one(tmp_path, received, "2026-03-10 09:00", customer="Sam Reed <sam@hartley.co.uk>")
+    got = diagnose_one(tmp_path, received, "2026-03-10 09:00", customer=SAM)
     assert SignalKind.PROPOSAL_UNANSWERED in kinds(got)
     asked = [("seller", "2026-02-02 09:00", EN_OFFER),
              ("customer", "2026-02-02 11:00", "Thanks. Does the price include the depot in Leeds, and can we "
                                               "start with ten vehicles?\n\nSam"),
              ("seller", "2026-02-03 09:00", "Hi Sam,\n\nYes to both.\n\nErik")]
-    answered = diagnose_one(tmp_path, asked, "2026-03-10 09:00", customer="Sam Reed <sam@hartley.co.uk>")
+    answered = diagnose_one(tmp_path, asked, "2026-03-10 09:00", customer=SAM)
     assert SignalKind.PROPOSAL_UNANSWERED not in kinds(answered)
 
 
@@ -233,7 +234,7 @@ def test_a_tight_budget_in_either_word_order_and_a_will_to_look_with_no_time(tmp
     dated = [("seller", "2026-03-02 09:00", EN_OFFER),
              ("customer", "2026-03-02 10:00", "Thanks Erik, I'll review it on Thursday.\n\nSam")]
     assert SignalKind.VAGUE_DEFERRAL not in kinds(
-        diagnose_one(tmp_path, dated, "2026-03-03 09:00", customer="Sam Reed <sam@hartley.co.uk>"))
+        diagnose_one(tmp_path, dated, "2026-03-03 09:00", customer=SAM))
 
 
 def test_an_auto_reply_saying_the_contact_left_is_an_internal_change(tmp_path: Path) -> None:
@@ -241,7 +242,7 @@ def test_an_auto_reply_saying_the_contact_left_is_an_internal_change(tmp_path: P
              ("customer", "2026-02-03 10:00", "Hi Erik,\n\nThanks, looks good. I'll review it with our CFO.\n\n"
                                              "Sam"),
              ("seller", "2026-02-24 09:00", "Hi Sam,\n\nHow did the review with your CFO go?\n\nErik")]
-    messages = conversation(steps=steps, customer="Sam Reed <sam@hartley.co.uk>")
+    messages = conversation(steps=steps, customer=SAM)
     messages.append(eml(sender="Sam Reed <sam@hartley.co.uk>", to="Erik Lund <erik.lund@saljare.se>",
                         subject="Automatic reply: Offert lagerautomation", date="2026-02-24 09:01",
                         headers={"Auto-Submitted": "auto-replied"},
@@ -260,13 +261,13 @@ def test_a_change_the_customer_looks_back_on_is_a_fear_not_news(tmp_path: Path) 
              ("customer", "2026-02-03 10:00", "Hi Erik,\n\nTo be frank, our previous system migration went "
                                              "badly and the warehouse paid for it. I am worried about doing it "
                                              "again.\n\nSam")]
-    diagnosis = diagnose_one(tmp_path, steps, "2026-03-02 09:00", customer="Sam Reed <sam@hartley.co.uk>")
+    diagnosis = diagnose_one(tmp_path, steps, "2026-03-02 09:00", customer=SAM)
     assert SignalKind.INTERNAL_CHANGE not in kinds(diagnosis)
     assert SignalKind.HESITATION in kinds(diagnosis)
     # The same words about this year's migration are news of a change.
     steps[1] = ("customer", "2026-02-03 10:00", "Hi Erik,\n\nWe are in the middle of a system migration "
                                                "this spring, so this has to wait.\n\nSam")
-    now = diagnose_one(tmp_path, steps, "2026-03-02 09:00", customer="Sam Reed <sam@hartley.co.uk>")
+    now = diagnose_one(tmp_path, steps, "2026-03-02 09:00", customer=SAM)
     assert SignalKind.INTERNAL_CHANGE in kinds(now)
 
 
@@ -283,11 +284,11 @@ def test_a_courteous_reply_is_not_generic_outreach_but_a_later_chaser_can_be(tmp
              ("customer", "2026-02-03 10:00", "Hi Erik,\n\nI need a few weeks to go through it with the team."
                                              "\n\nSam"),
              ("seller", "2026-02-03 11:00", "Of course, no rush at all.\n\nErik")]
-    replied = diagnose_one(tmp_path, steps, "2026-03-16 09:00", customer="Sam Reed <sam@hartley.co.uk>")
+    replied = diagnose_one(tmp_path, steps, "2026-03-16 09:00", customer=SAM)
     assert SignalKind.GENERIC_OUTREACH not in kinds(replied)
     steps.append(("seller", "2026-03-02 09:00", "Hi,\n\nJust checking in! Let me know if you have any "
                                                 "questions.\n\nErik"))
-    chased = diagnose_one(tmp_path, steps, "2026-03-16 09:00", customer="Sam Reed <sam@hartley.co.uk>")
+    chased = diagnose_one(tmp_path, steps, "2026-03-16 09:00", customer=SAM)
     assert SignalKind.GENERIC_OUTREACH in kinds(chased)
 
 

@@ -72,10 +72,11 @@ def check_draft(text: str, *, deal: Diagnosis | None, today: date, play: PlayKin
 
     if deal is None:
         return findings
-    quotes = _customer_quotes(deal)
+    theirs = _customer_ids(deal)
+    quotes = _customer_quotes(deal, theirs)
     customer_words = {fold(w) for quote in quotes for w in _WORD.findall(quote)}
-    draft_words = {fold(w) for w in _WORD.findall(text)}
-    shared = sorted({_stem(w) for w in draft_words} & {_stem(w) for w in customer_words})
+    draft_stems = {_stem(w) for w in _WORD.findall(text)}
+    shared = draft_stems & {_stem(w) for w in customer_words}
     # Their words or their company's name; a first name in the greeting is not personal. A customer
     # who has written nothing worth quoting leaves nothing of theirs to name.
     organization = re.sub(r"[^a-z]", "", fold(deal.deal.organization.split(".")[0]))
@@ -85,17 +86,15 @@ def check_draft(text: str, *, deal: Diagnosis | None, today: date, play: PlayKin
     if play not in _ASKS_NOTHING:  # an honest exit is a courtesy, not a pitch that must be about them
         findings.append(Finding(aspect="personal", is_ok=personal or not customer_words,
                                 detail=_says(lang, detail)))
-    if play not in _ASKS_NOTHING:
         # Their pain, the consequence they named (a figure alone, a price or a user count, is none).
         pains = [item.evidence.quote for item in deal.meddicc
                  if item.evidence is not None and item.element is MeddiccElement.IDENTIFY_PAIN]
         pain_stems = {_stem(w) for quote in pains for w in _WORD.findall(quote)}
         # Quoting the customer's own figure of their situation ties the mail to it as well.
-        theirs = _customer_ids(deal)
         figures = [item.evidence.quote for item in deal.meddicc if item.evidence is not None
                    and item.element is MeddiccElement.METRICS and theirs is not None
                    and item.evidence.message_id in theirs]
-        relevant = (bool({_stem(w) for w in draft_words} & pain_stems) or not pains
+        relevant = (bool(draft_stems & pain_stems) or not pains
                     or any(_quotes(text, p) for p in (*pains, *figures)))
         detail = (_says(lang, "relevant") if relevant and pains else _says(lang, "no_pain_yet") if relevant else
                   _says(lang, "not_relevant", quotes="; ".join(f"\u201c{p}\u201d" for p in pains[:2])))
@@ -143,10 +142,9 @@ def _quotes(text: str, sentence: str) -> bool:
     return any(" ".join(words[i:i + _QUOTE_RUN]) in text for i in range(len(words) - _QUOTE_RUN + 1))
 
 
-def _customer_quotes(deal: Diagnosis) -> list[str]:
+def _customer_quotes(deal: Diagnosis, theirs: set[str] | None) -> list[str]:
     """The customer's own sentences: those the scan quoted from their mail (signals, reasons, MEDDICC,
-    a recap they confirmed included) and, where the scan kept the messages, all they wrote."""
-    theirs = _customer_ids(deal)
+    a recap they confirmed included) and, where the scan kept the messages (`theirs`), all they wrote."""
     found = [s.evidence for s in deal.signals if s.evidence is not None]
     found += [e for reason in deal.reasons for e in reason.evidence]
     quotes = [e.quote for e in found if e.quote and (theirs is None or e.message_id in theirs)]

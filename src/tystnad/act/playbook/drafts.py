@@ -64,16 +64,16 @@ def _names(language: str, table: str, number: int) -> str:
     return ""
 
 
-def _day_text(templates: dict[str, Any], language: str, day: date) -> str:
-    weekday, month = _names(language, "weekdays", day.weekday()), _names(language, "months", day.month)
-    if templates.get("capitalise_names"):
-        weekday, month = weekday.capitalize(), month.capitalize()
-    return str(templates["day_format"]).format(weekday=weekday, day=day.day, month=month)
-
-
-def _month_text(templates: dict[str, Any], language: str, month: date) -> str:
-    name = _names(language, "months", month.month) or month.strftime("%B")
+def _written(templates: dict[str, Any], language: str, table: str, number: int) -> str:
+    """A weekday's or month's name as the language writes it in a sentence ("Tuesday", "tisdag")."""
+    name = _names(language, table, number)
     return name.capitalize() if templates.get("capitalise_names") else name
+
+
+def _day_text(templates: dict[str, Any], language: str, day: date) -> str:
+    weekday = _written(templates, language, "weekdays", day.weekday())
+    month = _written(templates, language, "months", day.month)
+    return str(templates["day_format"]).format(weekday=weekday, day=day.day, month=month)
 
 
 def _fields(template: str) -> set[str]:
@@ -194,7 +194,7 @@ def _values(diagnosis: Diagnosis, view: DealView, templates: dict[str, Any], lan
         "our_recap": recaps[0] if recaps and their_pain is None else None,
         "their_question": _their_question(answers[-1:]),
         "their_last": _their_last(answers[-1:], their_pain),
-        "month": _month_text(templates, language, month),
+        "month": _written(templates, language, "months", month.month) or month.strftime("%B"),
         "day": _day_text(templates, language, _proposed_day(diagnosis, view)),
         "if_closed": "" if closed else None,
         "if_silent": None if closed else "",
@@ -263,16 +263,15 @@ def _their_question(last: list[Reading]) -> str | None:
     """The customer's last question, when their last mail asked one."""
     for reading in last:
         said = (reading.text[a:b].strip() for a, b in sentences(reading.text))
-        asked = [sentence for sentence in said if sentence.endswith("?")]
-        asked = [q for q in asked if QUOTABLE_WORDS <= len(q.split()) <= QUOTABLE_MAX_WORDS and "\n" not in q]
+        asked = [sentence for sentence in said if sentence.endswith("?") and _quotable(sentence)]
         if asked:
             return asked[0]
     return None
 
 
-def _their_last(last: list[Reading], *already: str | None) -> str | None:
-    """A sentence of the customer's last mail worth quoting back, when nothing else of theirs is."""
-    if any(already):
+def _their_last(last: list[Reading], their_pain: str | None) -> str | None:
+    """A sentence of the customer's last mail worth quoting back, when their pain is not."""
+    if their_pain is not None:
         return None
     for reading in last:
         said = [reading.text[a:b].strip().rstrip(",.;: ") for a, b in sentences(reading.text)]
@@ -284,11 +283,7 @@ def _their_last(last: list[Reading], *already: str | None) -> str | None:
 
 def _owes_promise(view: DealView) -> bool:
     """The seller's own promise since the customer last answered is still open."""
-    since = [r for r in view.after_last_answer() if not view.is_customer(r.message)]
-    return any(r.found("seller_promise") for r in since) or bool(
-        view.answers and any(r.found("seller_promise") for r in view.readings
-                             if not view.is_customer(r.message)
-                             and r.message.date >= view.answers[-1].message.date))
+    return any(r.found("seller_promise") for r in view.after_last_answer() if not view.is_customer(r.message))
 
 
 def _recipient(view: DealView, answers: list[Reading], sellers: list[Reading], *,
