@@ -14,7 +14,7 @@ from tystnad.act.playbook.drafts import templates
 from tystnad.language import detect_language
 from tystnad.model import Diagnosis, MeddiccElement, PlayKind, SignalKind
 from tystnad.read.phrases import find_phrases, fold
-from tystnad.read.quotes import sentences
+from tystnad.read.quotes import sentences, without_greeting
 from tystnad.read.timewords import find_moments
 
 __all__ = ["Finding", "check_draft", "verdict_is_fix"]
@@ -135,7 +135,9 @@ def _customer_ids(deal: Diagnosis) -> set[str] | None:
 
 
 def _quotes(text: str, sentence: str) -> bool:
-    """The draft quotes `sentence` or a run of its words long enough to be theirs (short words and all)."""
+    """The draft quotes `sentence` or a run of its words long enough to be theirs (short words and all);
+    a greeting opening it ("Hej, 42 bilar …") is no part of what they said."""
+    sentence = without_greeting(sentence.strip())
     words = sentence.split()
     if len(words) < _QUOTE_RUN:
         return bool(sentence.strip()) and sentence.strip().rstrip(",.;:!") in text

@@ -87,6 +87,15 @@ def first_sentence(text: str, *, limit: int = 160) -> str:
     return text.strip()[:limit].rstrip()
 
 
+def without_greeting(sentence: str) -> str:
+    """The sentence after a greeting that opens it on the same line ("Hej, 42 bilar varav 8 kyl" ->
+    "42 bilar varav 8 kyl"); the sentence itself when it does not open with one."""
+    head, comma, rest = sentence.partition(",")
+    if comma and _greeting().match(head.strip()) and len(head.split()) <= 3 and rest.strip():
+        return rest.strip()
+    return sentence
+
+
 def _is_salutation(piece: str) -> bool:
     """A short line ending in a comma, an exclamation mark, a colon or a dash, alone on its line:
     a salutation ("Anna,", "Richard:", "Jeff--")."""

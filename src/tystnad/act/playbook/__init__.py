@@ -131,6 +131,7 @@ def recommend(diagnosis: Diagnosis, *, view: DealView, play_head: Head | None = 
         play = _for_silence(diagnosis, view, top.reason if top else None, kinds, next_day,
                             learned=learned[0] if learned is not None else None)
         play = _beyond_tried(play, tried, top.reason if top else None)
+        play = _not_again(play, _follow_ups(diagnosis, view))
     # Every play that sends gets its mail, the honest exit to a customer who said no included.
     play = replace(play, draft=write_draft(diagnosis, view=view, kind=play.kind))
     return replace(diagnosis, play=play)
@@ -168,6 +169,27 @@ def _beyond_tried(play: Play, tried: frozenset[PlayKind], reason: Reason | None)
         return play
     done = ", ".join(str(k).replace("_", " ") for k in passed)
     return replace(play, kind=kind, why=f"{play.why} Already sent: {done}.")
+
+
+# Follow-ups after the seller's own unanswered mail before a ghosted deal has been chased: one more
+# mail asking for a next step is then another chaser, whatever its words.
+_CHASERS = 2
+_ONE_STEP = " Not another reminder: one concrete step, with a day."
+
+
+def _follow_ups(diagnosis: Diagnosis, view: DealView) -> int:
+    if diagnosis.timeline.status is not Status.GHOSTED:
+        return 0
+    return max(0, sum(1 for r in view.after_last_answer() if not view.is_customer(r.message)) - 1)
+
+
+def _not_again(play: Play, follow_ups: int) -> Play:
+    if play.kind is not PlayKind.PROPOSE_NEXT_STEP or follow_ups < _CHASERS:
+        return play
+    return replace(play, kind=_AFTER[PlayKind.PROPOSE_NEXT_STEP],
+                   why=f"{play.why.removesuffix(_ONE_STEP)} {follow_ups} follow-ups "
+                       "went unanswered; another request for a next step is one more, so ask honestly "
+                       "whether anything changed.")
 
 
 def _closed_as(view: DealView, learned: tuple[PlayKind, Decision] | None) -> str:
@@ -208,7 +230,9 @@ def _explained(kind: PlayKind, diagnosis: Diagnosis, view: DealView, silence: st
     why = f"{silence}."
     if evidence:
         why += f" The customer wrote: \u201c{evidence}\u201d"
-    if SignalKind.SELLER_CHASING in kinds and kind is not PlayKind.LET_GO:
+    if SignalKind.SELLER_CHASING in kinds and kind is PlayKind.PROPOSE_NEXT_STEP:
+        why += _ONE_STEP
+    elif SignalKind.SELLER_CHASING in kinds and kind is not PlayKind.LET_GO:
         why += " More follow-ups will not help."
     return Play(kind=kind, send_on=send_on, why=why)
 

@@ -19,7 +19,7 @@ from typing import Any
 from tystnad.language import languages
 from tystnad.model import Address, Diagnosis, Draft, MeddiccElement, PlayKind, Status
 from tystnad.read.phrases import fold
-from tystnad.read.quotes import sentences
+from tystnad.read.quotes import sentences, without_greeting
 from tystnad.read.reading import Reading
 from tystnad.understand.view import DealView
 
@@ -171,6 +171,8 @@ def _values(diagnosis: Diagnosis, view: DealView, templates: dict[str, Any], lan
     # Their words worth quoting back: a sentence of theirs that says something, never the seller's.
     their_words = next((_clause(e.quote).rstrip(",.;: ") for r in diagnosis.reasons for e in r.evidence
                         if e.message_id in customer_ids and _quotable(_clause(e.quote))), None)
+    # Else a sentence of theirs that says something: a mail naming none of their words could go to anyone.
+    their_words = their_words or _their_last(answers, None)
     month = view.today.replace(day=1)
     for _ in range(PAUSE_MONTHS):
         month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
@@ -193,7 +195,7 @@ def _values(diagnosis: Diagnosis, view: DealView, templates: dict[str, Any], lan
         "their_pain": their_pain,
         "our_recap": recaps[0] if recaps and their_pain is None else None,
         "their_question": _their_question(answers[-1:]),
-        "their_last": _their_last(answers[-1:], their_pain),
+        "their_last": _their_last(answers, their_pain),
         "month": _written(templates, language, "months", month.month) or month.strftime("%B"),
         "day": _day_text(templates, language, _proposed_day(diagnosis, view)),
         "if_closed": "" if closed else None,
@@ -269,13 +271,14 @@ def _their_question(last: list[Reading]) -> str | None:
     return None
 
 
-def _their_last(last: list[Reading], their_pain: str | None) -> str | None:
-    """A sentence of the customer's last mail worth quoting back, when their pain is not."""
+def _their_last(answers: list[Reading], their_pain: str | None) -> str | None:
+    """A sentence the customer wrote worth quoting back, when their pain is not: from their latest
+    mail that has one ("Tack. Ska kolla." says nothing; the mail before it may)."""
     if their_pain is not None:
         return None
-    for reading in last:
-        said = [reading.text[a:b].strip().rstrip(",.;: ") for a, b in sentences(reading.text)]
-        fitting = [s for s in said if _quotable(s) and not s.endswith("?")]
+    for reading in reversed(answers):
+        said = [without_greeting(reading.text[a:b].strip()).rstrip(",.;: ") for a, b in sentences(reading.text)]
+        fitting = [s for s in said if _quotable(s) and not s.endswith("?") and s in reading.text]
         if fitting:
             return max(fitting, key=len)  # the longest says the most
     return None
