@@ -309,12 +309,19 @@ class Headers:
             return known
         value = self.get(name) or ""
         main = value.split(";", 1)[0].strip().lower()
-        params = {}
+        params: dict[str, str] = {}
+        extended: dict[str, dict[str, str]] = {}
         for key, raw in _PARAMETER.findall(value):
             raw = raw.strip()
             if raw.startswith('"') and raw.endswith('"') and len(raw) >= 2:
                 raw = raw[1:-1].replace('\\"', '"')
-            params[key.lower()] = raw
+            key = key.lower()
+            if "*" in key:  # RFC 2231: boundary*=, charset*=us-ascii'', filename*0*=, …
+                extended.setdefault(key.split("*", 1)[0], {})[key] = raw
+            else:
+                params[key] = raw
+        for key, pieces in extended.items():
+            params.setdefault(key, _rfc2231(key, pieces))
         self._parameters[name] = (main, params)
         return main, params
 
@@ -328,9 +335,6 @@ class Headers:
             _, params = self.parameters(header)
             if key in params:
                 return _header_text(params[key])
-            pieces = {k: v for k, v in params.items() if k.startswith(key + "*")}
-            if pieces:
-                return _rfc2231(key, pieces)
         return None
 
 
@@ -364,22 +368,43 @@ class _Part:
     body: bytes
 
 
+# Header lines (a name, a colon) and their folded continuations, after an mbox "From " line or one
+# other line mangled before the first header (an export's broken "From " line).
+_HEAD = re.compile(rb"(?:From [^\n]*\n|(?![!-9;-~]+[ \t]*:)[^\n]+\n(?=[!-9;-~]+[ \t]*:))?"
+                   rb"(?:[!-9;-~]+[ \t]*:[^\n]*\n|[ \t]+[^\n]*\n)*")
+_HEADER_LINE = re.compile(rb"[!-9;-~]+[ \t]*:")
+
+
 def _split_head(data: bytes) -> tuple[bytes, bytes]:
-    """Header block and body, split at the first empty line (CRLF or bare LF)."""
-    crlf, lf = data.find(b"\r\n\r\n"), data.find(b"\n\n")
-    if crlf >= 0 and (lf < 0 or crlf < lf):
-        return data[: crlf + 2], data[crlf + 4 :]
-    if lf >= 0:
-        return data[: lf + 1], data[lf + 2 :]
-    return data, b""
+    """Header block and body: the body begins after the first empty line (CRLF or bare LF), or at
+    the first line that is no header when the writer left out the empty line."""
+    end = _HEAD.match(data).end()  # type: ignore[union-attr]  # the pattern matches the empty string
+    if data.startswith(b"\r\n", end):
+        return data[:end], data[end + 2 :]
+    if data.startswith(b"\n", end):
+        return data[:end], data[end + 1 :]
+    rest = data[end:]
+    if not rest or (b"\n" not in rest and _HEADER_LINE.match(rest)):
+        return data, b""  # headers only, the last one without its line end
+    return data[:end], rest
 
 
-def _leaves(headers: Headers, body: bytes, defects: list[str], depth: int = 0) -> Iterator[_Part]:
+def _leaves(headers: Headers, body: bytes, defects: list[str], depth: int = 0,
+            default: str = "text/plain") -> Iterator[_Part]:
     content_type, params = headers.parameters("content-type")
+    content_type = content_type if "/" in content_type else default
+    attached = (headers.get("content-disposition") or "").lower().startswith("attachment")
+    if content_type == "message/rfc822" and depth < _MAX_DEPTH and not headers.filename() and not attached:
+        # A forward or a digest's part: the message inside is read as its headers and parts.
+        inner_head, inner_body = _split_head(body.lstrip(b"\r\n"))
+        yield from _leaves(Headers(inner_head, defects), inner_body, defects, depth + 1)
+        return
     boundary = params.get("boundary") if content_type.startswith("multipart/") else None
     if not boundary or depth >= _MAX_DEPTH:
         yield _Part(headers, body)
         return
+    # RFC 2046 5.1.5: a digest's parts are messages unless they say otherwise.
+    inner_default = "message/rfc822" if content_type == "multipart/digest" else "text/plain"
     delimiter = b"\n--" + boundary.strip().encode("utf-8", "replace")
     chunks = (b"\n" + body).split(delimiter)
     if len(chunks) == 1:
@@ -397,12 +422,10 @@ def _leaves(headers: Headers, body: bytes, defects: list[str], depth: int = 0) -
         if chunk.endswith(b"\r"):
             chunk = chunk[:-1]
         if chunk.startswith((b"\r\n", b"\n")):
-            part_head, part_body = b"", chunk.split(b"\n", 1)[1]  # no headers: text/plain
+            part_head, part_body = b"", chunk.split(b"\n", 1)[1]  # no headers: the default type
         else:
             part_head, part_body = _split_head(chunk)
-            if b":" not in part_head.split(b"\n", 1)[0]:
-                part_head, part_body = b"", chunk
-        yield from _leaves(Headers(part_head, defects), part_body, defects, depth + 1)
+        yield from _leaves(Headers(part_head, defects), part_body, defects, depth + 1, inner_default)
     if not closed:
         defects.append("multipart not closed")
 
@@ -417,11 +440,13 @@ def _body(email_message: Headers, rest: bytes, defects: list[str]) -> tuple[str,
         headers = part.headers
         filename = headers.filename()
         disposition = (headers.get("content-disposition") or "").lower()
-        if filename or disposition.startswith("attachment"):
-            if filename:
-                attachments.append(filename)
-            continue
         content_type = headers.content_type
+        if filename:
+            attachments.append(filename)
+        # A text part that names a file but is not marked an attachment is shown inline by clients.
+        inline_text = not disposition.startswith("attachment") and content_type in ("text/plain", "text/html")
+        if (filename or disposition.startswith("attachment")) and not inline_text:
+            continue
         if content_type == "text/plain" and plain is None:
             plain = _part_text(part)
         elif content_type == "text/html" and html is None:
