@@ -1,11 +1,13 @@
 """`make bench`: messages per second and peak memory of `tystnad scan --format json`.
 
-Two generated mailboxes (10,000 messages over 500 deals, and 100,000 over 5,000) show how
-speed and memory grow with size; the real Enron mailboxes in ../shared/data/enron (all
-fifteen people at once) show it on mail nobody here wrote. Each run is timed as a whole
-command; peak memory is the largest sum of PSS over the process tree (workers included),
-sampled every 50 ms. PSS, not RSS: forked workers share the parent's pages, and summing
-their RSS would count the same memory three times. Medians of several runs are quoted: the machines are noisy.
+Two generated mailboxes (10,000 messages over 500 deals, and 100,000 over 5,000) show how speed
+and memory grow with size; the real Enron mailboxes in ../shared/data/enron (all fifteen people
+at once) show it on mail nobody here wrote. Each beside its floor (bench/floor.py: a bare
+single-process stdlib compat32 parse of the same files, run in turn with the scan) and the ratio
+to it. Each run is timed as a whole command; peak memory is the largest sum of PSS over the
+process tree (workers included), sampled every 50 ms. PSS, not RSS: forked workers share the
+parent's pages, and summing their RSS would count the same memory three times. Medians of
+several runs are quoted: the machines are noisy.
 """
 
 from __future__ import annotations
@@ -58,11 +60,12 @@ def tree_rss_kib(root: int) -> int:
     return total
 
 
-def measure(command: list[str]) -> tuple[float, int, str]:
-    """(seconds, peak KiB over the tree, stdout)."""
+def measure(command: list[str], *, home: Path | None = None) -> tuple[float, int, str]:
+    """(seconds, peak KiB over the tree, stdout); `home`: the TYSTNAD_HOME the command runs with."""
+    env = {**os.environ, "TYSTNAD_HOME": str(home)} if home is not None else None
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        process = subprocess.Popen(command, stdout=out, stderr=err)
+        process = subprocess.Popen(command, stdout=out, stderr=err, env=env)
         peak = 0
         while process.poll() is None:
             peak = max(peak, tree_rss_kib(process.pid))
@@ -84,9 +87,19 @@ def generated(messages: int, deals: int) -> Path:
     return path
 
 
+FLOOR = [sys.executable, str(ROOT / "bench" / "floor.py")]
+
+
 def bench_scan(label: str, sources: list[Path], me: str, now: str) -> dict[str, object]:
     command = [*TYSTNAD, "scan", *map(str, sources), "--me", me, "--now", now, "--format", "json"]
-    runs = [measure(command) for _ in range(RUNS)]
+    # The floor and the scan take turns, so a noisy minute slows both alike.
+    runs, floors = [], []
+    for _ in range(RUNS):
+        floors.append(measure([*FLOOR, *map(str, sources)])[0])
+        # A first scan: a home of its own, so no message index from an earlier run helps it.
+        with tempfile.TemporaryDirectory(dir=OUT) as home:
+            runs.append(measure(command, home=Path(home)))
+    floor = statistics.median(floors)
     document = json.loads(runs[-1][2])
     read = document["messages"] + document["duplicates"] + len(document["skipped"])
     seconds = statistics.median(run[0] for run in runs)
@@ -99,13 +112,38 @@ def bench_scan(label: str, sources: list[Path], me: str, now: str) -> dict[str, 
         "median_seconds": round(seconds, 2),
         "messages_per_second": round(read / seconds),
         "peak_pss_mib": round(peak / 1024),
+        "floor_seconds": round(floor, 2),
+        "floor_ratio": round(seconds / floor, 1),
         "skipped": len(document["skipped"]),
         "skipped_reasons": Counter(s["reason"][:90] for s in document["skipped"]),
     }
     print(f"{label:34s} {read:>8,} msgs {seconds:7.2f} s {row['messages_per_second']:>7,} msg/s "
-          f"peak {row['peak_pss_mib']:>5} MiB  deals {row['deals']:>6,}  skipped {row['skipped']}",
-          flush=True)
+          f"peak {row['peak_pss_mib']:>5} MiB  floor {floor:6.2f} s  x{row['floor_ratio']:<5} "
+          f"deals {row['deals']:>6,}  skipped {row['skipped']}", flush=True)
     return row
+
+
+def bench_rescan(source: Path, *, new_messages: int = 10) -> dict[str, object]:
+    """A morning's sync: `new_messages` appended to a scanned mbox, then `tystnad scan` again with
+    the message index the first scan left (only the new mail is read; every deal is judged again)."""
+    copy = OUT / f"rescan-{source.name}"
+    copy.write_bytes(source.read_bytes())
+    command = [*TYSTNAD, "scan", str(copy), "--me", "norrsken.se", "--now", NOW, "--format", "json"]
+    times = []
+    with tempfile.TemporaryDirectory(dir=OUT) as home:
+        first = measure(command, home=Path(home))[0]
+        for run in range(RUNS):
+            extra = OUT / "extra.mbox"
+            subprocess.run([*TYSTNAD, "generate", str(extra), "--messages", str(new_messages), "--deals", "2",
+                            "--seed", str(100 + run), "--now", NOW], check=True, capture_output=True)
+            with copy.open("ab") as handle:
+                handle.write(b"\n" + extra.read_bytes())
+            times.append(measure(command, home=Path(home))[0])
+    seconds = statistics.median(times)
+    print(f"{'rescan after ' + str(new_messages) + ' new in ' + source.name:34s} first {first:7.2f} s, "
+          f"rescan {seconds:6.2f} s (median of {RUNS})", flush=True)
+    return {"mailbox": f"rescan {source.name}", "first_scan_seconds": round(first, 2),
+            "rescan_median_seconds": round(seconds, 2), "new_messages": new_messages}
 
 
 def enron_addresses() -> str:
@@ -136,6 +174,7 @@ def main() -> None:
     for messages, deals in SIZES:
         rows.append(bench_scan(f"generated {messages:,} msgs / {deals:,} deals",
                                [generated(messages, deals)], "norrsken.se", NOW))
+    rows.append(bench_rescan(generated(*SIZES[-1])))
     if ENRON.is_dir():
         me = enron_addresses()
         rows.append(bench_scan("enron, 15 people at once", sorted(ENRON.glob("*.mbox.gz")), me,

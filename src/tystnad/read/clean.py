@@ -8,8 +8,10 @@ in the language of the client's interface, not of the writer.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, replace
 from functools import cache
+from itertools import accumulate
 
 from tystnad.language import languages
 from tystnad.model import Message
@@ -67,8 +69,9 @@ def _patterns() -> _Patterns:
         mobile_footers=tuple(
             footer.casefold() for lang in langs for footer in lang.mobile_footers
         ),
-        footer=re.compile(alternatives({footer for lang in langs for footer in lang.footers}) or "(?!)",
-                          re.IGNORECASE),
+        # Lower-cased phrases searched in lower-cased text: a case-blind alternation of many phrases
+        # is several times slower in Python's re, and a long newsletter pays it on every scan.
+        footer=re.compile(alternatives({footer.lower() for lang in langs for footer in lang.footers}) or "(?!)"),
         markings=frozenset(_marking_key(marking) for lang in langs for marking in lang.markings),
         # Outlook's rule inside a line, where a client lost the line breaks ("…says!??-----Original
         # Message-----?From: …"): dashes on both sides, or it is prose naming the words.
@@ -258,7 +261,7 @@ def split_signature(lines: list[str], *, sender_name: str = "") -> tuple[list[st
     while end > 0 and not lines[end - 1].strip():
         end -= 1
     # A disclaimer or a list's footer goes first, so the sign-off above it is found as usual.
-    last = next((i for i in range(1, end) if _starts_footer(lines, i, patterns)), end)
+    last = _footer_start(lines, end, patterns)
     if last < end and _looks_like_rule(lines[last - 1].strip()):
         last -= 1
     footer = lines[last:end]
@@ -289,12 +292,22 @@ def _looks_like_rule(stripped: str) -> bool:
 _QUESTION = re.compile(r"\?(?:\s|$)")
 
 
-def _starts_footer(lines: list[str], index: int, patterns: _Patterns) -> bool:
-    """A disclaimer, list or marketing footer starts here: a line that holds a footer phrase, with
-    no question in what follows (a customer asking about "this mailing list" still asks)."""
-    if not patterns.footer.search(lines[index]):
-        return False
-    return not any(_asks(line, patterns) for line in lines[index:])
+def _footer_start(lines: list[str], end: int, patterns: _Patterns) -> int:
+    """Where a disclaimer, list or marketing footer starts (`end` if none): the first line after the
+    first that holds a footer phrase, with no question in what follows (a customer asking about
+    "this mailing list" still asks). One search over the text, not one per line: the phrases never
+    cross a line."""
+    text = _lower("\n".join(lines[:end]))
+    first = patterns.footer.search(text)
+    if first is None:
+        return end
+    last_question = max((i for i, line in enumerate(lines) if _asks(line, patterns)), default=-1)
+    starts = list(accumulate((len(line) + 1 for line in lines[:end - 1]), initial=0))
+    for match in patterns.footer.finditer(text, first.start()):
+        index = bisect_right(starts, match.start()) - 1
+        if index >= 1 and index > last_question:
+            return index
+    return end
 
 
 def _asks(line: str, patterns: _Patterns) -> bool:
@@ -302,8 +315,17 @@ def _asks(line: str, patterns: _Patterns) -> bool:
     ("Do You Yahoo!?"); "Is this mailing list the right place to ask?" still asks."""
     if not _QUESTION.search(line):
         return False
-    found = patterns.footer.search(line)
+    found = patterns.footer.search(_lower(line))
     return found is None or len(found.group(0)) < 0.6 * len(line.strip())
+
+
+def _lower(text: str) -> str:
+    """Lower case with every offset kept: the rare letter whose lower case is longer ("İ") is
+    left as it is."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
 def _own_names(sender_name: str) -> frozenset[str]:

@@ -1,8 +1,8 @@
 """Message -> Message with its phrase hits and time expressions; and Reading, the view detectors use.
 
-Reading runs beside parse and clean in the worker processes: it is the costliest per-message
-work, and it needs nothing but the message. Time expressions resolve against the day the
-writer sent the message in their own zone ("på fredag" is the writer's Friday)."""
+Reading is the costliest per-message work and needs nothing but the message, so the pipeline
+runs it only on the messages that belong to a customer's deal. Time expressions resolve against
+the day the writer sent the message in their own zone ("på fredag" is the writer's Friday)."""
 
 from __future__ import annotations
 
@@ -12,19 +12,26 @@ from tystnad.model import Hit, Message, Moment
 from tystnad.read.phrases import find_phrases, fold
 from tystnad.read.timewords import find_moments
 
-__all__ = ["Reading", "read"]
+__all__ = ["Reading", "read", "trim"]
+
+
+def trim(message: Message) -> Message:
+    """The full body and quoted history dropped: no later stage reads them, and a large mailbox
+    must fit in memory. What was quoted is kept as a count of lines."""
+    if not message.body and not message.quoted:
+        return message
+    quoted_lines = message.quoted.count("\n") + 1 if message.quoted.strip() else 0
+    return replace(message, body="", quoted="", quoted_lines=quoted_lines)
 
 
 def read(message: Message) -> Message:
-    """Hits and moments of the new text. The full body and quoted history are dropped here:
-    no later stage reads them, and a large mailbox must fit in memory."""
+    """Hits and moments of the new text, the message trimmed."""
+    message = trim(message)
     text = message.new_text
-    quoted_lines = message.quoted.count("\n") + 1 if message.quoted.strip() else 0
     if not text:
-        return replace(message, body="", quoted="", quoted_lines=quoted_lines)
+        return message
     folded = fold(text)
-    return replace(message, body="", quoted="", quoted_lines=quoted_lines,
-                   phrases=tuple(find_phrases(text, folded=folded)),
+    return replace(message, phrases=tuple(find_phrases(text, folded=folded)),
                    moments=tuple(find_moments(text, sent=message.date.date(), folded=folded)))
 
 

@@ -15,6 +15,7 @@ from tystnad.language import languages
 from tystnad.model import Moment
 from tystnad.read.dates import find_dates
 from tystnad.read.phrases import fold
+from tystnad.read.spans import Claimed
 
 __all__ = ["Moment", "find_moments"]
 
@@ -136,9 +137,10 @@ def find_moments(text: str, *, sent: date, folded: str | None = None) -> list[Mo
     words = _words()
     folded = fold(text) if folded is None else folded
     found: list[Moment] = []
+    taken = Claimed()
 
     def add(start: int, end: int, day: date, vague: bool, rule: str) -> None:
-        if not any(start < m.end and end > m.start for m in found):
+        if taken.claim(start, end):
             found.append(Moment(start=start, end=end, day=day, is_vague_period=vague, rule=rule))
 
     present = set(_LETTERS.findall(folded))
@@ -159,6 +161,6 @@ def find_moments(text: str, *, sent: date, folded: str | None = None) -> list[Mo
         month = words.months[match[1]]
         year = sent.year if month >= sent.month else sent.year + 1
         add(match.start(), match.end(), date(year, month, 1), True, "month")
-    for mention in find_dates(text, reference=sent):
+    for mention in find_dates(text, reference=sent, folded=folded):
         add(mention.start, mention.end, mention.day, False, "date")
     return sorted(found, key=lambda moment: moment.start)

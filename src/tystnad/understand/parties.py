@@ -199,10 +199,20 @@ def _kind(signature: str, address: Address, came_via_list: bool) -> str:
 
 def conversation(deal: Deal, seller: Seller, messages: Iterable[Message]) -> list[Message]:
     """The messages that are the seller's conversation with the customer: what the customer's people
-    wrote, and what the seller's side wrote to them (directly, or to a list they posted on).
-    Mail the seller's side sent to no one outside (a draft saved without recipients) counts too."""
+    wrote, and what the seller's side wrote to them (directly, or to a list they posted on). Mail the
+    seller's side sent to no one outside (a draft saved without recipients) counts too."""
+    return conversations(deal, seller, [messages])[0]
+
+
+def conversations(deal: Deal, seller: Seller, threads: Iterable[Iterable[Message]]) -> list[list[Message]]:
+    """`conversation` for each of a deal's threads, its people worked out once."""
     customers = {c.email for c in deal.contacts}
     lists = {p.address.email for p in deal.others if p.party is Party.LIST}
+    return [_conversation(messages, seller, customers, lists) for messages in threads]
+
+
+def _conversation(messages: Iterable[Message], seller: Seller, customers: set[str],
+                  lists: set[str]) -> list[Message]:
     kept = []
     for message in messages:
         if message.sender.email in customers:

@@ -12,7 +12,7 @@ from functools import cache
 from tystnad.language import languages, mail_systems
 from tystnad.model import Deal, Message, Seller, Thread
 from tystnad.understand.addresses import is_free_mail, organization_of
-from tystnad.understand.parties import conversation, is_conversation, list_addresses, people_of, person_name
+from tystnad.understand.parties import conversations, is_conversation, list_addresses, people_of, person_name
 
 __all__ = ["build_threads", "group_deals", "grow_deals", "normalize_subject", "chronological"]
 
@@ -176,8 +176,7 @@ def _judged(organization: str, threads: list[Thread], seller: Seller) -> Deal:
     contacts, others = people_of(organization, threads, seller)
     deal = Deal(organization=organization, contacts=contacts, others=others)
     split = []
-    for thread in threads:
-        kept = conversation(deal, seller, thread.messages)
+    for thread, kept in zip(threads, conversations(deal, seller, (t.messages for t in threads)), strict=True):
         if kept:
             ids = {m.message_id for m in kept}
             split.append(replace(thread, messages=tuple(kept),

@@ -29,6 +29,7 @@ class DealView:
     answers: tuple[Reading, ...] = ()  # the customer's own words, no auto-replies or bounces
     since_last_answer: tuple[Reading, ...] = ()  # everything after the customer's last answer
     contact_emails: frozenset[str] = frozenset()  # the customer's people (parties.py), by address
+    seller_senders: tuple[Address, ...] = ()  # each address the seller's side wrote from, once
 
     @classmethod
     def build(cls, *, deal: Deal, messages: tuple[Message, ...], seller: Seller, calendar: BusinessCalendar,
@@ -43,7 +44,9 @@ class DealView:
         return cls(deal=deal, messages=messages, seller=seller, calendar=calendar, rhythm=rhythm,
                    timeline=timeline, now=now, readings=readings, customer_ids=customer_ids,
                    answers=answers, since_last_answer=readings[last + 1 :],
-                   contact_emails=frozenset(a.email for a in deal.contacts))
+                   contact_emails=frozenset(a.email for a in deal.contacts),
+                   seller_senders=tuple({m.sender: None for m in messages
+                                         if m.message_id not in customer_ids}))
 
     def is_customer(self, message: Message) -> bool:
         return message.message_id in self.customer_ids

@@ -279,7 +279,7 @@ def _names_another(view: DealView, reading: Reading, hit: Hit) -> bool:
 def _not_a_person(view: DealView, reading: Reading) -> frozenset[str]:
     """Capitalised words that name no third person: the seller's side's and the writer's own names,
     months and weekdays, and the customer's organisation."""
-    writers = [m.sender for m in view.messages if not view.is_customer(m)] + [reading.message.sender]
+    writers = [*view.seller_senders, reading.message.sender]
     words = {fold(word) for sender in writers for word in sender.name.replace(",", " ").split()}
     words.update(fold(part) for part in view.deal.organization.replace("@", ".").split("."))
     words.update(_calendar_words())
