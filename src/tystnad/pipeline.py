@@ -5,6 +5,7 @@ order; reading runs in worker processes in bounded batches, and large mailboxes 
 from __future__ import annotations
 
 import gc
+import hashlib
 import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -14,18 +15,33 @@ from multiprocessing.pool import AsyncResult
 from pathlib import Path
 
 from tystnad.act.playbook import recommend, vary
-from tystnad.model import Deal, Diagnosis, Message, PlayKind, RawMessage, ScanResult, Seller, Skipped, Status
+from tystnad.model import (
+    Deal,
+    Diagnosis,
+    Hit,
+    Message,
+    Moment,
+    PlayKind,
+    RawMessage,
+    ScanResult,
+    Seller,
+    Skipped,
+    Status,
+)
 from tystnad.read.clean import clean
 from tystnad.read.parse import UnreadableMessage, parse
-from tystnad.read.reading import read
+from tystnad.read.reading import read, trim
 from tystnad.read.sources import load, open_sources
+from tystnad.read.sources.files import MailFile, mail_files, read_file
+from tystnad.store.index import FileState, MessageIndex
 from tystnad.understand.decide import DecisionModel, decide, shipped_model
 from tystnad.understand.diagnosis import ScanContext, deal_latencies, diagnose, mailbox_language
 from tystnad.understand.parties import is_conversation, seller_side
 from tystnad.understand.risk import RiskModel, prior_model
 from tystnad.understand.threads import build_threads, group_deals
 
-__all__ = ["Mailbox", "ScanResult", "judge", "read_deals", "read_messages", "scan", "urgency"]
+__all__ = ["Mailbox", "ScanResult", "index_version", "indexed_messages", "judge", "read_deals", "read_messages",
+           "scan", "urgency"]
 
 BATCH = 1000  # messages handed to a worker at once
 # Below this many messages a process pool costs more than it saves.
@@ -34,21 +50,22 @@ POOL_THRESHOLD = 400
 Progress = Callable[[int], None]
 
 
-def read_one(raw: RawMessage) -> Message | Skipped:
-    """Parse and clean one message. The one broad guard in tystnad: one broken message
-    must never stop a mailbox scan, whatever it breaks inside the stdlib."""
+def read_one(raw: RawMessage, *, text: bool = True) -> Message | Skipped:
+    """Parse and clean one message, and read its text (`text`), or leave that to `read_text` for
+    the messages that turn out to belong to a deal. The one broad guard in tystnad: one broken
+    message must never stop a mailbox scan, whatever it breaks inside the stdlib."""
     try:
         if raw.location is not None:
             raw = RawMessage(data=load(raw), origin=raw.origin)
-        return read(clean(parse(raw)))
+        return (read if text else trim)(clean(parse(raw)))
     except UnreadableMessage as error:
         return Skipped(origin=raw.origin, reason=str(error))
     except Exception as error:  # noqa: BLE001
         return Skipped(origin=raw.origin, reason=f"unreadable ({type(error).__name__}: {error})")
 
 
-def _read_batch(batch: list[RawMessage]) -> list[Message | Skipped]:
-    return [read_one(raw) for raw in batch]
+def _read_batch(batch: list[RawMessage], text: bool) -> list[Message | Skipped]:
+    return [read_one(raw, text=text) for raw in batch]
 
 
 def _batches(items: Iterable[RawMessage | Skipped]) -> Iterator[list[RawMessage | Skipped]]:
@@ -62,17 +79,22 @@ def _batches(items: Iterable[RawMessage | Skipped]) -> Iterator[list[RawMessage 
         yield batch
 
 
-def read_messages(paths: list[Path], *, workers: int) -> Iterator[Message | Skipped]:
-    """Messages in source order. With workers > 1, batches go to a process pool with at most
-    a few batches in flight, so memory holds a bounded window of raw mail, not the mailbox."""
-    stream = _batches(open_sources(paths))
+def read_messages(paths: list[Path], *, workers: int, text: bool = True) -> Iterator[Message | Skipped]:
+    """Messages in source order, their text read unless `text` is False."""
+    return read_stream(open_sources(paths), workers=workers, text=text)
+
+
+def read_stream(raws: Iterable[RawMessage | Skipped], *, workers: int, text: bool) -> Iterator[Message | Skipped]:
+    """Raw messages read in order. With workers > 1, batches go to a process pool with at most a few
+    batches in flight, so memory holds a bounded window of raw mail, not the mailbox."""
+    stream = _batches(raws)
     first = next(stream, None)
     if first is None:
         return
     if workers <= 1 or len(first) < BATCH:
-        yield from _inline(first)
+        yield from _inline(first, text)
         for batch in stream:
-            yield from _inline(batch)
+            yield from _inline(batch, text)
         return
     context = multiprocessing.get_context("fork")
     with context.Pool(workers) as pool:
@@ -81,7 +103,7 @@ def read_messages(paths: list[Path], *, workers: int) -> Iterator[Message | Skip
         def submit(batch: list[RawMessage | Skipped]) -> None:
             raws = [item for item in batch if isinstance(item, RawMessage)]
             skips = [item for item in batch if isinstance(item, Skipped)]
-            pending.append((skips, pool.apply_async(_read_batch, (raws,))))
+            pending.append((skips, pool.apply_async(_read_batch, (raws, text))))
 
         submit(first)
         for batch in stream:
@@ -92,9 +114,47 @@ def read_messages(paths: list[Path], *, workers: int) -> Iterator[Message | Skip
             yield from _collect(pending.popleft())
 
 
-def _inline(batch: list[RawMessage | Skipped]) -> Iterator[Message | Skipped]:
+def _inline(batch: list[RawMessage | Skipped], text: bool) -> Iterator[Message | Skipped]:
     for item in batch:
-        yield item if isinstance(item, Skipped) else read_one(item)
+        yield item if isinstance(item, Skipped) else read_one(item, text=text)
+
+
+# The messages whose text is to be read, for forked workers (inherited, never pickled): only the
+# phrase hits and moments travel back.
+_UNREAD: list[Message] = []
+
+
+def _read_slice(bounds: tuple[int, int]) -> list[tuple[tuple[Hit, ...], tuple[Moment, ...]]]:
+    return [(m.phrases, m.moments) for m in map(read, _UNREAD[bounds[0]:bounds[1]])]
+
+
+def read_text(deals: list[Deal], *, workers: int, index: MessageIndex | None = None) -> list[Deal]:
+    """The deals with their messages' text read: phrases and time words only where judgement
+    needs them, not in the colleagues' mail, newsletters and notifications that join no deal.
+    With an `index`, what an earlier scan read is taken from it, and what is read here is kept."""
+    global _UNREAD
+    messages = list({id(m): m for deal in deals for thread in deal.threads for m in thread.messages}.values())
+    known = index.readings(m.content_hash for m in messages) if index is not None else {}
+    unread = [m for m in messages if m.content_hash not in known]
+    if workers <= 1 or len(unread) < POOL_THRESHOLD:
+        done = {id(m): read(m) for m in unread}
+    else:
+        size = max(BATCH // 4, -(-len(unread) // (workers * 8)))
+        slices = [(start, min(start + size, len(unread))) for start in range(0, len(unread), size)]
+        _UNREAD = unread
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                found = [hit for part in pool.imap(_read_slice, slices) for hit in part]
+        finally:
+            _UNREAD = []
+        done = {id(m): replace(m, phrases=phrases, moments=moments)
+                for m, (phrases, moments) in zip(unread, found, strict=True)}
+    if index is not None:
+        index.save_readings({m.content_hash: (done[id(m)].phrases, done[id(m)].moments) for m in unread})
+        done.update({id(m): replace(m, phrases=known[m.content_hash][0], moments=known[m.content_hash][1])
+                     for m in messages if m.content_hash in known})
+    return [replace(deal, threads=tuple(replace(thread, messages=tuple(done[id(m)] for m in thread.messages))
+                                        for thread in deal.threads)) for deal in deals]
 
 
 def _collect(
@@ -103,6 +163,89 @@ def _collect(
     skips, result = entry
     yield from skips
     yield from result.get()
+
+
+def index_version() -> str:
+    """What the index's rows depend on: the reading code, the language data and the model. Any
+    change to them makes the index start over rather than serve another version's reading."""
+    digest = hashlib.sha1()
+    root = Path(__file__).parent
+    for path in sorted([*(root / "read").rglob("*.py"), *(root / "language").rglob("*.toml"), root / "model.py"]):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+# The bytes at a file's end kept in the index, to tell an mbox that only grew from a rewritten one.
+_TAIL = 256
+Item = Message | Skipped
+
+
+def _state(path: Path, messages: int) -> FileState | None:
+    try:
+        size, mtime_ns = path.stat().st_size, path.stat().st_mtime_ns
+        with open(path, "rb") as handle:
+            handle.seek(max(0, size - _TAIL))
+            tail = handle.read(_TAIL)
+    except OSError:
+        return None
+    return FileState(size=size, mtime_ns=mtime_ns, messages=messages, tail=tail)
+
+
+def _only_grew(file: MailFile, old: FileState, size: int) -> bool:
+    """A plain mbox whose old bytes end where they ended, and a "From " line follows: appended to."""
+    if size <= old.size or not old.tail or file.path.suffix == ".gz" or file.role == "maildir":
+        return False
+    try:
+        with open(file.path, "rb") as handle:
+            if handle.read(5) != b"From ":
+                return False
+            handle.seek(old.size - len(old.tail))
+            found = handle.read(len(old.tail) + 7)
+    except OSError:
+        return False
+    # A client may begin what it appends with the empty line the old end lacked.
+    return found.startswith(old.tail) and found[len(old.tail):].lstrip(b"\r\n").startswith(b"From ")
+
+
+def indexed_messages(paths: list[Path], *, index: MessageIndex, workers: int) -> Iterator[Message | Skipped]:
+    """The messages of `paths` as read_messages gives them (text not read), each file read only
+    when it is new or changed since the index last saw it; a file that vanished leaves the index."""
+    files = mail_files(paths)
+    known = index.files()
+    plan: list[tuple[MailFile, str, FileState | None, FileState | None]] = []
+    for file in files:
+        old = known.get(str(file.path))
+        now = _state(file.path, 0)
+        if old is not None and now is not None and (old.size, old.mtime_ns) == (now.size, now.mtime_ns):
+            plan.append((file, "reuse", old, now))
+        elif old is not None and now is not None and _only_grew(file, old, now.size):
+            plan.append((file, "resume", old, now))
+        else:
+            plan.append((file, "read", None, now))
+    single = len(paths) == 1 and len(files) == 1
+
+    def changed() -> Iterator[RawMessage | Skipped]:
+        for file, action, old, _ in plan:
+            if action != "reuse":
+                resume = (old.size, old.messages) if action == "resume" and old is not None else None
+                yield from read_file(file, single=single, resume=resume)
+
+    keys = {str(file.path) for file in files}
+    fresh: dict[str, list[Item]] = {}
+    for item in read_stream(changed(), workers=workers, text=False):
+        key = item.origin if item.origin in keys else item.origin.rsplit("#", 1)[0]
+        fresh.setdefault(key, []).append(item)
+    for file, action, old, now in plan:
+        key = str(file.path)
+        if action != "reuse" and now is not None:
+            first = old.messages if action == "resume" and old is not None else 0
+            items = fresh.get(key, [])
+            index.save(key, replace(now, messages=first + len(items)), items, first=first)
+    index.forget(path for path in known if path not in keys and not Path(path).exists())
+    for file, action, _, now in plan:
+        key = str(file.path)
+        yield from (fresh.get(key, []) if action == "read" or now is None else index.items(key))
 
 
 # Deals and context for diagnosing in forked workers: set in each child by the pool's
@@ -205,13 +348,17 @@ def read_deals(
     workers: int = 1,
     on_skip: Callable[[Skipped], None] | None = None,
     progress: Progress | None = None,
+    index: MessageIndex | None = None,
 ) -> Mailbox:
+    """The mail read and grouped into deals. With an `index`, only new or changed files are read."""
     messages: dict[str, Message] = {}
     # Some exports give each folder's copy its own Message-ID; the content tells them apart.
     contents: set[str] = set()
     skipped: list[Skipped] = []
     duplicates = 0
-    for count, item in enumerate(read_messages(paths, workers=workers), start=1):
+    items = (read_messages(paths, workers=workers, text=False) if index is None
+             else indexed_messages(paths, index=index, workers=workers))
+    for count, item in enumerate(items, start=1):
         if progress is not None and count % 1000 == 0:
             progress(count)
         if isinstance(item, Skipped):
@@ -229,7 +376,7 @@ def read_deals(
     seller = seller_side(seller, messages.values())
     threads = build_threads(messages.values(), seller=seller)
     left_out = sum(1 for thread in threads if not is_conversation(thread, seller))
-    deals = group_deals(threads, seller=seller)
+    deals = read_text(group_deals(threads, seller=seller), workers=workers, index=index)
     context = ScanContext(seller=seller, now=now, home_country=home_country, home_zone=home_zone,
                           # Customers' own words only: not newsletters, lists or partners.
                           mailbox_language=mailbox_language(
@@ -252,11 +399,13 @@ def scan(
     risk_model: RiskModel | None = None,
     decision_model: DecisionModel | None = None,
     tried: Mapping[str, frozenset[PlayKind]] | None = None,
+    index: MessageIndex | None = None,
 ) -> ScanResult:
     """`risk_model` and `decision_model` default to the shipped ones (the prior, decide/model.json);
-    `tried`: the plays the seller already sent a mail for, by organisation."""
+    `tried`: the plays the seller already sent a mail for, by organisation; `index`: the message
+    index, so that only new or changed mail files are read."""
     mailbox = read_deals(paths, seller=seller, now=now, home_country=home_country, home_zone=home_zone,
-                         workers=workers, on_skip=on_skip, progress=progress)
+                         workers=workers, on_skip=on_skip, progress=progress, index=index)
     context = replace(mailbox.context, risk_model=risk_model or prior_model(),
                       decision_model=decision_model or shipped_model(), tried=dict(tried or {}))
     diagnoses = vary(sorted(diagnose_all(mailbox.deals, context=context, workers=workers), key=urgency))

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -24,8 +25,10 @@ from tystnad.backtest.replay import Backtest, collect, measure, read_mailbox
 from tystnad.config import Settings
 from tystnad.errors import ConfigError, StoreError, TystnadError
 from tystnad.model import Diagnosis, Draft, Outcome, RecordedScan, ScanResult, Seller, Skipped
+from tystnad.pipeline import index_version
 from tystnad.pipeline import scan as run_scan
 from tystnad.store import open_store
+from tystnad.store.index import MessageIndex, open_index
 from tystnad.train.corpus import LabelledCase, load_corpus
 from tystnad.train.evaluate import Tally, cross_validate
 from tystnad.train.examples import collect as collect_examples
@@ -65,11 +68,12 @@ def scan_and_record(sources: Sequence[Path | str], *, seller: Seller, seller_tex
                     progress: Callable[[int], None] | None = None) -> Recorded:
     with open_store(settings.home) as store:
         history = store.outcome_history()
-    result = run_scan(
-        resolve_sources(sources, settings.home), seller=seller, now=now, home_country=settings.country,
-        home_zone=settings.timezone, workers=settings.workers, on_skip=on_skip, progress=progress,
-        risk_model=load_model(settings.home, seller), tried=tried_plays(history),
-    )
+    with _index(settings.home) as index:
+        result = run_scan(
+            resolve_sources(sources, settings.home), seller=seller, now=now, home_country=settings.country,
+            home_zone=settings.timezone, workers=settings.workers, on_skip=on_skip, progress=progress,
+            risk_model=load_model(settings.home, seller), tried=tried_plays(history), index=index,
+        )
     with open_store(settings.home) as store:
         outcomes = store.latest_outcomes()
         result = replace(result, diagnoses=tuple(apply_outcomes(result.diagnoses, outcomes, today=now.date())))
@@ -79,6 +83,19 @@ def scan_and_record(sources: Sequence[Path | str], *, seller: Seller, seller_tex
         store.record_scan(created_at=datetime.now().astimezone(), sources=[str(s) for s in sources],
                           seller=seller_text, document=document, text=text)
     return Recorded(result=result, document=document, text=text)
+
+
+@contextmanager
+def _index(home: Path) -> Iterator[MessageIndex | None]:
+    """The message index, so a rescan reads only new mail; a cache, so one that cannot be opened
+    (a full disk, a damaged file) means a full read, never a failed scan."""
+    try:
+        index = open_index(home, version=index_version())
+    except StoreError:
+        yield None
+        return
+    with index:
+        yield index
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -38,21 +38,28 @@ def read_eml_folder(
             path = Path(root, name)
             if name in IGNORED_NAMES or name.startswith(".") or path.suffix in IGNORED_SUFFIXES:
                 continue
-            if path.suffix.lower() in (".gz", ".mbox", ".mbx"):
-                try:
-                    inner = read_other(path)
-                except SourceUnavailable as error:
-                    # Inside a folder, a stray archive is one unreadable item, not a failed scan.
-                    yield Skipped(origin=str(path), reason=str(error).removeprefix(f"{path}: "))
-                    continue
-                yield from inner
-                continue
-            try:
-                data = path.read_bytes()
-            except OSError as error:
-                yield Skipped(origin=str(path), reason=f"cannot read ({error.strerror})")
-                continue
-            if data.startswith(b"From ") and b"\nFrom " in data:
-                yield from read_other(path)  # an mbox without the suffix
-            elif data:
-                yield RawMessage(data=data, origin=str(path))
+            yield from read_folder_file(path, read_other=read_other)
+
+
+def read_folder_file(
+    path: Path, *, read_other: Callable[[Path], Iterator[RawMessage | Skipped]]
+) -> Iterator[RawMessage | Skipped]:
+    """One file of an export folder: a message, or an mbox (by its suffix or its first line)."""
+    if path.suffix.lower() in (".gz", ".mbox", ".mbx"):
+        try:
+            inner = read_other(path)
+        except SourceUnavailable as error:
+            # Inside a folder, a stray archive is one unreadable item, not a failed scan.
+            yield Skipped(origin=str(path), reason=str(error).removeprefix(f"{path}: "))
+            return
+        yield from inner
+        return
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        yield Skipped(origin=str(path), reason=f"cannot read ({error.strerror})")
+        return
+    if data.startswith(b"From ") and b"\nFrom " in data:
+        yield from read_other(path)  # an mbox without the suffix
+    elif data:
+        yield RawMessage(data=data, origin=str(path))

@@ -20,16 +20,21 @@ def _folders(root: Path) -> Iterator[Path]:
             yield child
 
 
-def read_maildir(root: Path) -> Iterator[RawMessage | Skipped]:
-    """Read files directly, never renaming them: reading must not mark mail as seen."""
+def maildir_files(root: Path) -> Iterator[Path]:
+    """The message files, in reading order: new before cur, subfolders after their parent."""
     for folder in _folders(root):
         for sub in ("new", "cur"):
             for path in sorted((folder / sub).iterdir()):
-                if not path.is_file() or path.name.startswith("."):
-                    continue
-                try:
-                    data = path.read_bytes()
-                except OSError as error:
-                    yield Skipped(origin=str(path), reason=f"cannot read ({error.strerror})")
-                    continue
-                yield RawMessage(data=data, origin=str(path))
+                if path.is_file() and not path.name.startswith("."):
+                    yield path
+
+
+def read_maildir(root: Path) -> Iterator[RawMessage | Skipped]:
+    """Read files directly, never renaming them: reading must not mark mail as seen."""
+    for path in maildir_files(root):
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            yield Skipped(origin=str(path), reason=f"cannot read ({error.strerror})")
+            continue
+        yield RawMessage(data=data, origin=str(path))

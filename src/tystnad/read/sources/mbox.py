@@ -39,13 +39,32 @@ def read_mbox(
     return _split(handle, path, emit=emit, offset=len(first))
 
 
+def read_mbox_from(path: Path, *, offset: int, number: int) -> Iterator[RawMessage | Skipped]:
+    """A plain mbox read from `offset`, where an earlier read ended and a "From " line must begin,
+    its messages numbered after the `number` read before: what a client appended since."""
+    try:
+        handle = open(path, "rb")  # noqa: SIM115  # closed by _split when the stream ends
+        handle.seek(offset)
+        first = handle.readline()
+        while first in (b"\n", b"\r\n"):  # the empty line that ended the old last message
+            offset += len(first)
+            first = handle.readline()
+    except OSError as error:
+        raise SourceUnavailable(f"{path}: cannot read mbox ({error})") from error
+    if not first.startswith(b"From "):
+        handle.close()
+        raise SourceUnavailable(f"{path}: the mbox changed before its end, not only after it")
+    return _split(handle, path, emit=_located, offset=offset + len(first), index=number)
+
+
 # A message ends at a blank line followed by a "From " separator line (mboxo/mboxrd).
 _SEPARATOR = re.compile(rb"\n\r?\n(?=From )")
 _CHUNK = 1 << 22
 
 
 def _split(
-    handle: IO[Any], path: Path, *, emit: Callable[[bytes, Path, int, int], RawMessage], offset: int
+    handle: IO[Any], path: Path, *, emit: Callable[[bytes, Path, int, int], RawMessage], offset: int,
+    index: int = 0,
 ) -> Iterator[RawMessage | Skipped]:
     """Find separators in large blocks with a compiled search, not line by line: an mbox of
     a gigabyte splits in seconds, and memory holds one block plus the message being cut."""
@@ -53,7 +72,6 @@ def _split(
     # of a truncated .gz arrive before the error does.
     read = getattr(handle, "read1", handle.read)
     with handle:
-        index = 0
         buffer = b""
         try:
             while True:
