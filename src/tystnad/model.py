@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from operator import attrgetter
 
 
 class Status(StrEnum):
@@ -412,3 +413,28 @@ class RecordedScan:
     sources: tuple[str, ...]  # as the user named them, `account:NAME` included
     seller: str  # --me as the user wrote it
     result: ScanResult
+
+
+def _pickle_quickly(cls: type) -> None:
+    """The message index keeps these pickled, and a rescan loads a mailbox of them: the stdlib's
+    state functions for slotted dataclasses look up the fields on every object, three times slower
+    than reading them from a tuple made once per class."""
+    names = tuple(f.name for f in fields(cls))
+    get = attrgetter(*names)
+    set_field = object.__setattr__
+
+    def getstate(self: object) -> tuple[object, ...]:
+        state = get(self)
+        return state if len(names) > 1 else (state,)
+
+    def setstate(self: object, state: tuple[object, ...]) -> None:
+        for name, value in zip(names, state, strict=True):
+            set_field(self, name, value)
+
+    setattr(cls, "__getstate__", getstate)  # noqa: B010  # installed after the class is made
+    setattr(cls, "__setstate__", setstate)  # noqa: B010
+
+
+for _value in list(globals().values()):
+    if isinstance(_value, type) and is_dataclass(_value) and "__slots__" in vars(_value):
+        _pickle_quickly(_value)

@@ -7,8 +7,9 @@ from __future__ import annotations
 import gc
 import hashlib
 import multiprocessing
+import pickle
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from multiprocessing.pool import AsyncResult
@@ -39,6 +40,7 @@ from tystnad.understand.diagnosis import ScanContext, deal_latencies, diagnose, 
 from tystnad.understand.parties import is_conversation, seller_side
 from tystnad.understand.risk import RiskModel, prior_model
 from tystnad.understand.threads import build_threads, group_deals
+from tystnad.understand.timing import mailbox_norm
 
 __all__ = ["Mailbox", "ScanResult", "index_version", "indexed_messages", "judge", "read_deals", "read_messages",
            "scan", "urgency"]
@@ -168,12 +170,7 @@ def _collect(
 def index_version() -> str:
     """What the index's rows depend on: the reading code, the language data and the model. Any
     change to them makes the index start over rather than serve another version's reading."""
-    digest = hashlib.sha1()
-    root = Path(__file__).parent
-    for path in sorted([*(root / "read").rglob("*.py"), *(root / "language").rglob("*.toml"), root / "model.py"]):
-        digest.update(path.relative_to(root).as_posix().encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+    return _tree_digest(("read", "language"), ("model.py",))
 
 
 # The bytes at a file's end kept in the index, to tell an mbox that only grew from a rewritten one.
@@ -273,17 +270,23 @@ def judge(deal: Deal, *, context: ScanContext) -> Diagnosis:
                      features=understood.features, tried=tried)
 
 
+def _bare(diagnosis: Diagnosis) -> Diagnosis:
+    """The diagnosis without its deal's mail, to travel between processes or into the index: the
+    deal carries all its messages, and whoever has the deal puts them back (`_restored`)."""
+    return replace(diagnosis, deal=Deal(organization=diagnosis.deal.organization, contacts=()), threads=tuple(
+        replace(report, thread=replace(report.thread, messages=(), asides=())) for report in diagnosis.threads))
+
+
+def _restored(diagnosis: Diagnosis, deal: Deal) -> Diagnosis:
+    threads = {thread.id: thread for thread in deal.threads}
+    return replace(diagnosis, deal=deal, threads=tuple(
+        replace(report, thread=threads[report.thread.id]) for report in diagnosis.threads))
+
+
 def _diagnose_slice(bounds: tuple[int, int]) -> list[Diagnosis]:
-    """Diagnoses without their deal (the parent has it): a deal carries all its messages."""
     assert _FORKED is not None
     deals, context = _FORKED
-    found = []
-    for deal in deals[bounds[0] : bounds[1]]:
-        diagnosis = judge(deal, context=context)
-        bare = Deal(organization=deal.organization, contacts=())
-        found.append(replace(diagnosis, deal=bare, threads=tuple(
-            replace(report, thread=replace(report.thread, messages=())) for report in diagnosis.threads)))
-    return found
+    return [_bare(judge(deal, context=context)) for deal in deals[bounds[0] : bounds[1]]]
 
 
 def diagnose_all(deals: list[Deal], *, context: ScanContext, workers: int) -> list[Diagnosis]:
@@ -302,13 +305,67 @@ def diagnose_all(deals: list[Deal], *, context: ScanContext, workers: int) -> li
             parts = pool.map(_diagnose_slice, slices)
     finally:
         gc.unfreeze()
-    restored = []
-    for (start, _), part in zip(slices, parts, strict=True):
-        for deal, diagnosis in zip(deals[start:], part, strict=False):
-            threads = {thread.id: thread for thread in deal.threads}
-            restored.append(replace(diagnosis, deal=deal, threads=tuple(
-                replace(report, thread=threads[report.thread.id]) for report in diagnosis.threads)))
-    return restored
+    return [_restored(diagnosis, deal) for (start, _), part in zip(slices, parts, strict=True)
+            for deal, diagnosis in zip(deals[start:], part, strict=False)]
+
+
+def judgement_version() -> str:
+    """What a deal's judgement depends on besides its mail: the code and data of every stage."""
+    return _tree_digest(("read", "language", "understand", "act"), ("model.py", "pipeline.py"))
+
+
+def _tree_digest(folders: Sequence[str], files: Sequence[str]) -> str:
+    digest = hashlib.sha1()
+    root = Path(__file__).parent
+    found = [path for folder in folders for path in (root / folder).rglob("*")
+             if path.is_file() and path.suffix in (".py", ".toml", ".json")]
+    for path in sorted([*found, *(root / name for name in files)]):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _judgement_keys(deals: list[Deal], context: ScanContext) -> list[str]:
+    """For each deal, a key of everything its judgement reads: its mail as grouped (every message's
+    identity, content, recipients and flags), the moment, the seller, the mailbox's norm and
+    language, the models, what was tried, and the code. The same key, the same judgement."""
+    shared = hashlib.sha1(judgement_version().encode())
+    shared.update(repr((context.seller, context.now.isoformat(), context.home_country, context.home_zone,
+                        mailbox_norm(context.mailbox_latencies), context.mailbox_language)).encode())
+    shared.update(pickle.dumps((context.risk_model, context.decision_model), pickle.HIGHEST_PROTOCOL))
+    keys = []
+    for deal in deals:
+        digest = shared.copy()
+        digest.update(repr((deal.organization, deal.contacts, deal.others,
+                            sorted(context.tried.get(deal.organization, ())))).encode())
+        for thread in deal.threads:
+            digest.update(repr((thread.id, thread.subject)).encode())
+            for message in (*thread.messages, None, *thread.asides):
+                digest.update(b"-" if message is None else repr(_identity(message)).encode())
+        keys.append(digest.hexdigest())
+    return keys
+
+
+def _identity(m: Message) -> tuple[object, ...]:
+    return (m.message_id, m.content_hash, m.date.isoformat(), m.sender, m.to, m.cc, m.in_reply_to, m.references,
+            m.attachments, m.is_auto_reply, m.is_bounce, m.mailing_list, m.is_bulk, m.labels, m.return_date,
+            m.quoted_lines, m.phrases, m.moments, m.new_text, m.signature)
+
+
+def judge_all(deals: list[Deal], *, context: ScanContext, workers: int,
+              index: MessageIndex | None = None) -> list[Diagnosis]:
+    """Every deal judged; with an `index`, a deal whose mail and circumstances are what they were
+    when it was last judged keeps that judgement, and only the others are judged again."""
+    if index is None:
+        return diagnose_all(deals, context=context, workers=workers)
+    keys = _judgement_keys(deals, context)
+    known = index.judgements(keys)
+    todo = [deal for deal, key in zip(deals, keys, strict=True) if key not in known]
+    fresh = iter(diagnose_all(todo, context=context, workers=workers))
+    judged = [_restored(known[key], deal) if key in known else next(fresh)
+              for deal, key in zip(deals, keys, strict=True)]
+    index.keep_judgements({key: _bare(d) for key, d in zip(keys, judged, strict=True) if key not in known}, keys)
+    return judged
 
 
 _ORDER = {Status.YOUR_MOVE: 0, Status.SILENT: 1, Status.GHOSTED: 2, Status.WAITING: 3,
@@ -408,6 +465,6 @@ def scan(
                          workers=workers, on_skip=on_skip, progress=progress, index=index)
     context = replace(mailbox.context, risk_model=risk_model or prior_model(),
                       decision_model=decision_model or shipped_model(), tried=dict(tried or {}))
-    diagnoses = vary(sorted(diagnose_all(mailbox.deals, context=context, workers=workers), key=urgency))
+    diagnoses = vary(sorted(judge_all(mailbox.deals, context=context, workers=workers, index=index), key=urgency))
     return ScanResult(now=now, diagnoses=tuple(diagnoses), skipped=mailbox.skipped,
                       messages=mailbox.messages, duplicates=mailbox.duplicates, left_out=mailbox.left_out)

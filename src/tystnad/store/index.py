@@ -4,7 +4,9 @@ A cache beside the store (index.sqlite3 under TYSTNAD_HOME), never the only copy
 be deleted at any time and is rebuilt by the next scan. Each file is known by its size and change
 time; an mbox that only grew keeps its old messages and is read from where it ended. The text
 readings (phrase hits, time words) are kept by the message's content hash, so a message that joins
-a deal later is read once, then remembered. Rows are pickled model objects under a `version` the
+a deal later is read once, then remembered; a deal's judgement is kept by a key of everything it
+read (its mail, the moment, the models, the mailbox's norm), so an untouched deal is not judged
+twice for the same moment. Rows are pickled model objects under a `version` the
 caller gives (its code and language data): another version's rows are never read.
 """
 
@@ -17,11 +19,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tystnad.errors import StoreError
-from tystnad.model import Hit, Message, Moment, Skipped
+from tystnad.model import Diagnosis, Hit, Message, Moment, Skipped
 
 __all__ = ["FileState", "MessageIndex", "open_index"]
 
-_SCHEMA = 1
+_SCHEMA = 2
 _TABLES = """
 CREATE TABLE IF NOT EXISTS files (
     path TEXT PRIMARY KEY,
@@ -39,6 +41,10 @@ CREATE TABLE IF NOT EXISTS items (
 CREATE TABLE IF NOT EXISTS readings (
     content_hash TEXT PRIMARY KEY,
     reading BLOB NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS judgements (
+    key TEXT PRIMARY KEY,           -- the deal's mail and everything else its judgement reads
+    diagnosis BLOB NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
@@ -68,8 +74,8 @@ class MessageIndex:
             schema = self._db.execute("PRAGMA user_version").fetchone()[0]
             if known is None or known[0] != version or schema != _SCHEMA:
                 # Another version of tystnad read these: start over rather than misread them.
-                self._db.executescript(
-                    "BEGIN; DELETE FROM files; DELETE FROM items; DELETE FROM readings; COMMIT;")
+                self._db.executescript("BEGIN; DELETE FROM files; DELETE FROM items; DELETE FROM readings; "
+                                       "DELETE FROM judgements; COMMIT;")
                 self._db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('version', ?)", (version,))
                 self._db.execute(f"PRAGMA user_version = {_SCHEMA}")
         except (OSError, sqlite3.Error) as error:
@@ -141,6 +147,30 @@ class MessageIndex:
         self._db.executemany("INSERT OR REPLACE INTO readings (content_hash, reading) VALUES (?, ?)",
                              ((key, pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
                               for key, value in readings.items()))
+        self._db.execute("COMMIT")
+
+
+    def judgements(self, keys: Iterable[str]) -> dict[str, Diagnosis]:
+        found: dict[str, Diagnosis] = {}
+        wanted = list(dict.fromkeys(keys))
+        for start in range(0, len(wanted), 500):
+            part = wanted[start:start + 500]
+            marks = ",".join("?" * len(part))
+            for key, blob in self._db.execute(
+                    f"SELECT key, diagnosis FROM judgements WHERE key IN ({marks})", part):
+                found[key] = pickle.loads(blob)  # noqa: S301  # our own rows
+        return found
+
+    def keep_judgements(self, new: dict[str, Diagnosis], used: Iterable[str]) -> None:
+        """This scan's new judgements saved, and only this scan's kept: the others are of a moment
+        or a mailbox that has passed."""
+        self._db.execute("BEGIN IMMEDIATE")
+        self._db.execute("CREATE TEMP TABLE IF NOT EXISTS used (key TEXT PRIMARY KEY)")
+        self._db.execute("DELETE FROM used")
+        self._db.executemany("INSERT OR IGNORE INTO used (key) VALUES (?)", ((key,) for key in used))
+        self._db.execute("DELETE FROM judgements WHERE key NOT IN (SELECT key FROM used)")
+        self._db.executemany("INSERT OR REPLACE INTO judgements (key, diagnosis) VALUES (?, ?)",
+                             ((key, pickle.dumps(value, pickle.HIGHEST_PROTOCOL)) for key, value in new.items()))
         self._db.execute("COMMIT")
 
 

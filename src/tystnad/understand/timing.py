@@ -138,6 +138,12 @@ def reply_latencies(
     return latencies
 
 
+def mailbox_norm(mailbox: Sequence[float]) -> float | None:
+    """All that a deal's judgement takes from the rest of the mailbox's pace: its median, once
+    there are enough replies to tell one."""
+    return statistics.median(mailbox) if len(mailbox) >= MIN_MAILBOX_SAMPLES else None
+
+
 def learn_rhythm(own: Sequence[float], mailbox: Sequence[float]) -> Rhythm:
     """The customer's usual pace. Their latest reply is left out once there are enough
     before it: a customer who is fading must not teach us that fading is their norm."""
@@ -145,9 +151,10 @@ def learn_rhythm(own: Sequence[float], mailbox: Sequence[float]) -> Rhythm:
         return Rhythm(median=statistics.median(own[:-1]), samples=len(own), source="customer")
     if len(own) == MIN_OWN_SAMPLES:
         return Rhythm(median=statistics.median(own), samples=len(own), source="customer")
-    if len(mailbox) >= MIN_MAILBOX_SAMPLES:
+    norm = mailbox_norm(mailbox)
+    if norm is not None:
         # Blend the little we know of this customer into the mailbox norm.
-        pooled = list(own) + [statistics.median(mailbox)] * MIN_OWN_SAMPLES
+        pooled = list(own) + [norm] * MIN_OWN_SAMPLES
         return Rhythm(median=statistics.median(pooled), samples=len(own), source="mailbox")
     if own:
         return Rhythm(median=max(statistics.median(own), 1.0), samples=len(own), source="customer")
