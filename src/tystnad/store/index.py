@@ -17,6 +17,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from tystnad.errors import StoreError
 from tystnad.model import Diagnosis, Hit, Message, Moment, Skipped
@@ -130,15 +131,7 @@ class MessageIndex:
         self._db.execute("COMMIT")
 
     def readings(self, content_hashes: Iterable[str]) -> dict[str, Reading]:
-        found: dict[str, Reading] = {}
-        wanted = list(dict.fromkeys(content_hashes))
-        for start in range(0, len(wanted), 500):  # SQLite's limit on host parameters
-            part = wanted[start:start + 500]
-            marks = ",".join("?" * len(part))
-            for key, blob in self._db.execute(
-                    f"SELECT content_hash, reading FROM readings WHERE content_hash IN ({marks})", part):
-                found[key] = pickle.loads(blob)  # noqa: S301  # our own rows
-        return found
+        return self._pickled("readings", "content_hash", "reading", content_hashes)
 
     def save_readings(self, readings: dict[str, Reading]) -> None:
         if not readings:
@@ -149,16 +142,19 @@ class MessageIndex:
                               for key, value in readings.items()))
         self._db.execute("COMMIT")
 
-
     def judgements(self, keys: Iterable[str]) -> dict[str, Diagnosis]:
-        found: dict[str, Diagnosis] = {}
+        return self._pickled("judgements", "key", "diagnosis", keys)
+
+    def _pickled(self, table: str, key_column: str, value_column: str, keys: Iterable[str]) -> dict[str, Any]:
+        """The rows of `table` whose key is one of `keys`, their values unpickled."""
+        found: dict[str, Any] = {}
         wanted = list(dict.fromkeys(keys))
-        for start in range(0, len(wanted), 500):
+        for start in range(0, len(wanted), 500):  # SQLite's limit on host parameters
             part = wanted[start:start + 500]
             marks = ",".join("?" * len(part))
             for key, blob in self._db.execute(
-                    f"SELECT key, diagnosis FROM judgements WHERE key IN ({marks})", part):
-                found[key] = pickle.loads(blob)  # noqa: S301  # our own rows
+                    f"SELECT {key_column}, {value_column} FROM {table} WHERE {key_column} IN ({marks})", part):
+                found[key] = pickle.loads(blob)  # noqa: S301  # our own rows, in the user's own home
         return found
 
     def keep_judgements(self, new: dict[str, Diagnosis], used: Iterable[str]) -> None:

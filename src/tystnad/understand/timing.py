@@ -140,8 +140,9 @@ def reply_latencies(
 
 def mailbox_norm(mailbox: Sequence[float]) -> float | None:
     """All that a deal's judgement takes from the rest of the mailbox's pace: its median, once
-    there are enough replies to tell one."""
-    return statistics.median(mailbox) if len(mailbox) >= MIN_MAILBOX_SAMPLES else None
+    there are enough replies to tell one, to a tenth of a business day. Finer is noise, and a few
+    new replies anywhere in the mailbox would then change every other deal's judgement."""
+    return round(statistics.median(mailbox), 1) if len(mailbox) >= MIN_MAILBOX_SAMPLES else None
 
 
 def learn_rhythm(own: Sequence[float], mailbox: Sequence[float]) -> Rhythm:
