@@ -45,7 +45,9 @@ def mail_files(paths: list[Path]) -> list[MailFile]:
             found += _folder(path)
         else:
             found.append(MailFile(path, "source"))
-    return found
+    # A file named twice (a folder and a file inside it) is one file of the index, read once.
+    first = {file.path: index for index, file in reversed(list(enumerate(found)))}
+    return [file for index, file in enumerate(found) if first[file.path] == index]
 
 
 def _folder(folder: Path) -> list[MailFile]:
