@@ -178,15 +178,24 @@ _TAIL = 256
 Item = Message | Skipped
 
 
-def _state(path: Path, messages: int) -> FileState | None:
+def _stat(path: Path) -> tuple[int, int] | None:
     try:
-        size, mtime_ns = path.stat().st_size, path.stat().st_mtime_ns
-        with open(path, "rb") as handle:
-            handle.seek(max(0, size - _TAIL))
-            tail = handle.read(_TAIL)
+        stat = path.stat()
     except OSError:
         return None
-    return FileState(size=size, mtime_ns=mtime_ns, messages=messages, tail=tail)
+    return stat.st_size, stat.st_mtime_ns
+
+
+def _state(path: Path, size: int, mtime_ns: int) -> FileState | None:
+    """What the index keeps of a file it has just read: the size and time seen before reading, and
+    the bytes that ended it then. Only read for files that changed: an unchanged one needs a stat."""
+    try:
+        with open(path, "rb") as handle:
+            handle.seek(max(0, size - _TAIL))
+            tail = handle.read(min(_TAIL, size))
+    except OSError:
+        return None
+    return FileState(size=size, mtime_ns=mtime_ns, messages=0, tail=tail)
 
 
 def _only_grew(file: MailFile, old: FileState, size: int) -> bool:
@@ -213,10 +222,12 @@ def indexed_messages(paths: list[Path], *, index: MessageIndex, workers: int) ->
     plan: list[tuple[MailFile, str, FileState | None, FileState | None]] = []
     for file in files:
         old = known.get(str(file.path))
-        now = _state(file.path, 0)
-        if old is not None and now is not None and (old.size, old.mtime_ns) == (now.size, now.mtime_ns):
-            plan.append((file, "reuse", old, now))
-        elif old is not None and now is not None and _only_grew(file, old, now.size):
+        seen = _stat(file.path)
+        if old is not None and seen == (old.size, old.mtime_ns):
+            plan.append((file, "reuse", old, old))
+            continue
+        now = _state(file.path, *seen) if seen is not None else None
+        if old is not None and now is not None and _only_grew(file, old, now.size):
             plan.append((file, "resume", old, now))
         else:
             plan.append((file, "read", None, now))
