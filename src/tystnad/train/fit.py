@@ -3,14 +3,15 @@ and the coach's labels (where a label accepts two answers, each gets half the ta
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from tystnad.act.playbook import play_features, rule_play
 from tystnad.model import MeddiccElement, PlayKind, Reason, ReasonScore, Status
 from tystnad.train.examples import Example
 from tystnad.understand.decide.features import element_features
-from tystnad.understand.decide.heads import fit_head
+from tystnad.understand.decide.heads import FitJob, Head, fit_head, fit_heads
 from tystnad.understand.decide.model import DecisionModel
 
 __all__ = ["fit_model", "L2", "REASON_L2_GRID"]
@@ -28,18 +29,15 @@ def _share(accepted: Sequence[str]) -> dict[str, float]:
 
 
 def _held_out_fit(examples: Sequence[dict[str, float]], targets: Sequence[dict[str, float]],
-                  groups: Sequence[str], classes: Sequence[str], l2: float) -> float:
+                  groups: Sequence[str], classes: Sequence[str], l2: float, heads: Mapping[tuple[float, str], Head]
+                  ) -> float:
     """How often the held-out deal's likeliest reason is one its coach accepts, each group held out
-    in turn and the head fitted on the rest: the first reason is what the seller acts on."""
+    in turn and the head fitted on the rest (`heads`, by pull and held-out group): the first reason is
+    what the seller acts on."""
     shares = []
-    for held_out in sorted(set(groups)):
-        train = [i for i, g in enumerate(groups) if g != held_out]
-        head = fit_head("reason", [examples[i] for i in train], [targets[i] for i in train], classes=classes,
-                        l2=l2)
-        for i, group in enumerate(groups):
-            if group == held_out:
-                probabilities = head.probabilities(examples[i])
-                shares.append(float(max(probabilities, key=lambda c: probabilities[c]) in targets[i]))
+    for i, group in enumerate(groups):
+        probabilities = heads[(l2, group)].probabilities(examples[i])
+        shares.append(float(max(probabilities, key=lambda c: probabilities[c]) in targets[i]))
     return sum(shares) / len(shares) if shares else 0.0
 
 
@@ -47,7 +45,14 @@ def _reason_l2(examples: Sequence[dict[str, float]], targets: Sequence[dict[str,
                classes: Sequence[str]) -> float:
     if len(set(groups)) < 3:
         return L2  # too few groups to hold one out and still learn: the fixed pull
-    return max(REASON_L2_GRID, key=lambda l2: (_held_out_fit(examples, targets, groups, classes, l2), -l2))
+    folds = [(l2, held_out) for l2 in REASON_L2_GRID for held_out in sorted(set(groups))]
+    jobs = []
+    for l2, held_out in folds:
+        train = [i for i, g in enumerate(groups) if g != held_out]
+        jobs.append(FitJob(name="reason", examples=[examples[i] for i in train],
+                           targets=[targets[i] for i in train], classes=classes, l2=l2))
+    heads = dict(zip(folds, fit_heads(jobs, workers=os.cpu_count() or 1), strict=True))
+    return max(REASON_L2_GRID, key=lambda l2: (_held_out_fit(examples, targets, groups, classes, l2, heads), -l2))
 
 
 def fit_model(examples: Sequence[Example]) -> DecisionModel:

@@ -5,6 +5,10 @@ same numbers."""
 
 from __future__ import annotations
 
+import hashlib
+import multiprocessing
+import pickle
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,7 +16,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["Head", "fit_head"]
+__all__ = ["FitJob", "Head", "fit_head", "fit_heads"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -72,11 +76,63 @@ class Head:
                    weights=tuple(tuple(float(w) for w in row) for row in document["weights"]))
 
 
+# Fitting is deterministic, so a head once fitted on the same examples is remembered: grouped
+# cross-validation fits one training set more than once (holding out B inside the fold that holds out
+# A trains on what holding out A inside B's fold does), and each fit is thousands of steps.
+_FITTED: OrderedDict[str, Head] = OrderedDict()
+_REMEMBERED = 2048
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FitJob:
+    """One head to fit: what fit_head takes, so that many can be fitted at once (fit_heads)."""
+
+    name: str
+    examples: Sequence[Mapping[str, float]]
+    targets: Sequence[Mapping[str, float]]
+    classes: Sequence[str]
+    l2: float = 1.0
+    steps: int = 3000
+
+    def key(self) -> str:
+        return hashlib.sha1(pickle.dumps((self.name, tuple(self.classes), self.l2, self.steps,
+                                          [sorted(values.items()) for values in self.examples],
+                                          [sorted(target.items()) for target in self.targets]))).hexdigest()
+
+
 def fit_head(name: str, examples: Sequence[Mapping[str, float]], targets: Sequence[Mapping[str, float]], *,
-             classes: Sequence[str], l2: float = 1.0, steps: int = 3000) -> Head:
+             classes: Sequence[str], l2: float = 1.0, steps: int = 3000, remember: bool = True) -> Head:
     """`targets`: for each example, the acceptable classes with their share of the target (a coach's
     'either is right' spreads it). Features seen in fewer than two examples are left out: one case's
-    wording must not become a weight."""
+    wording must not become a weight. `remember`: False fits anew even what was fitted before."""
+    job = FitJob(name=name, examples=examples, targets=targets, classes=classes, l2=l2, steps=steps)
+    if not remember:
+        return _fit(job)
+    return fit_heads([job], workers=1)[0]
+
+
+def fit_heads(jobs: Sequence[FitJob], *, workers: int) -> list[Head]:
+    """Several heads, those not fitted before in up to `workers` processes (fits are independent)."""
+    keys = [job.key() for job in jobs]
+    missing = list({key: job for key, job in zip(keys, jobs, strict=True) if key not in _FITTED}.items())
+    if workers > 1 and len(missing) > 1:
+        with multiprocessing.get_context("fork").Pool(min(workers, len(missing))) as pool:
+            fitted = pool.map(_fit, [job for _, job in missing])
+    else:
+        fitted = [_fit(job) for _, job in missing]
+    for (key, _), head in zip(missing, fitted, strict=True):
+        _FITTED[key] = head
+    heads = []
+    for key in keys:
+        _FITTED.move_to_end(key)
+        heads.append(_FITTED[key])
+    while len(_FITTED) > _REMEMBERED:
+        _FITTED.popitem(last=False)
+    return heads
+
+
+def _fit(job: FitJob) -> Head:
+    examples, targets, classes, l2 = job.examples, job.targets, job.classes, job.l2
     seen: dict[str, int] = {}
     for values in examples:
         for feature, value in values.items():
@@ -94,7 +150,7 @@ def fit_head(name: str, examples: Sequence[Mapping[str, float]], targets: Sequen
     # Nesterov-accelerated gradient descent on a convex loss: deterministic, no solver dependency.
     step = 1.0 / (0.25 * float(np.square(x).sum(axis=1).max()) + l2 + 1e-9)
     n = len(examples)
-    for _ in range(steps):
+    for _ in range(job.steps):
         ahead = weights + 0.9 * velocity
         scores = x @ ahead.T
         scores -= scores.max(axis=1, keepdims=True)
@@ -103,5 +159,5 @@ def fit_head(name: str, examples: Sequence[Mapping[str, float]], targets: Sequen
         gradient = (p - y).T @ x / n + ahead * penalty / n
         velocity = 0.9 * velocity - step * gradient
         weights = weights + velocity
-    return Head(name=name, classes=tuple(classes), features=features,
+    return Head(name=job.name, classes=tuple(classes), features=features,
                 weights=tuple(tuple(float(w) for w in row) for row in weights))
