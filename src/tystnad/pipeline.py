@@ -358,9 +358,11 @@ def _judgement_keys(deals: list[Deal], context: ScanContext) -> list[str]:
 
 
 def _identity(m: Message) -> tuple[object, ...]:
+    # The content hash stands for the text and what reading it finds (sender, date, subject and body
+    # decide them, through code the judgement version covers), so the text is not read to key a deal.
     return (m.message_id, m.content_hash, m.date.isoformat(), m.sender, m.to, m.cc, m.in_reply_to, m.references,
             m.attachments, m.is_auto_reply, m.is_bounce, m.mailing_list, m.is_bulk, m.labels, m.return_date,
-            m.quoted_lines, m.phrases, m.moments, m.new_text, m.signature)
+            m.quoted_lines)
 
 
 def judge_all(deals: list[Deal], *, context: ScanContext, workers: int,
@@ -368,10 +370,12 @@ def judge_all(deals: list[Deal], *, context: ScanContext, workers: int,
     """Every deal judged; with an `index`, a deal whose mail and circumstances are what they were
     when it was last judged keeps that judgement, and only the others are judged again."""
     if index is None:
-        return diagnose_all(deals, context=context, workers=workers)
+        return diagnose_all(read_text(deals, workers=workers), context=context, workers=workers)
     keys = _judgement_keys(deals, context)
     known = index.judgements(keys)
-    todo = [deal for deal, key in zip(deals, keys, strict=True) if key not in known]
+    # Text is read only for the deals judged here: a kept judgement already holds what it found.
+    todo = read_text([deal for deal, key in zip(deals, keys, strict=True) if key not in known], workers=workers,
+                     index=index)
     fresh = iter(diagnose_all(todo, context=context, workers=workers))
     judged = [_restored(known[key], deal) if key in known else next(fresh)
               for deal, key in zip(deals, keys, strict=True)]
@@ -417,8 +421,10 @@ def read_deals(
     on_skip: Callable[[Skipped], None] | None = None,
     progress: Progress | None = None,
     index: MessageIndex | None = None,
+    text: bool = True,
 ) -> Mailbox:
-    """The mail read and grouped into deals. With an `index`, only new or changed files are read."""
+    """The mail read and grouped into deals. With an `index`, only new or changed files are read;
+    `text`: False leaves the deals' phrases and time words unread (judge_all reads them as needed)."""
     messages: dict[str, Message] = {}
     # Some exports give each folder's copy its own Message-ID; the content tells them apart.
     contents: set[str] = set()
@@ -444,7 +450,9 @@ def read_deals(
     seller = seller_side(seller, messages.values())
     threads = build_threads(messages.values(), seller=seller)
     left_out = sum(1 for thread in threads if not is_conversation(thread, seller))
-    deals = read_text(group_deals(threads, seller=seller), workers=workers, index=index)
+    deals = group_deals(threads, seller=seller)
+    if text:
+        deals = read_text(deals, workers=workers, index=index)
     context = ScanContext(seller=seller, now=now, home_country=home_country, home_zone=home_zone,
                           # Customers' own words only: not newsletters, lists or partners.
                           mailbox_language=mailbox_language(
@@ -473,7 +481,7 @@ def scan(
     `tried`: the plays the seller already sent a mail for, by organisation; `index`: the message
     index, so that only new or changed mail files are read."""
     mailbox = read_deals(paths, seller=seller, now=now, home_country=home_country, home_zone=home_zone,
-                         workers=workers, on_skip=on_skip, progress=progress, index=index)
+                         workers=workers, on_skip=on_skip, progress=progress, index=index, text=False)
     context = replace(mailbox.context, risk_model=risk_model or prior_model(),
                       decision_model=decision_model or shipped_model(), tried=dict(tried or {}))
     diagnoses = vary(sorted(judge_all(mailbox.deals, context=context, workers=workers, index=index), key=urgency))

@@ -7,7 +7,6 @@ and the backtest of the risk on the seller's own history."""
 from __future__ import annotations
 
 import difflib
-import json
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -19,7 +18,7 @@ from tystnad.accounts import AskPassword, account_mail_folders, default_account,
 from tystnad.act.contract import from_json
 from tystnad.act.outcomes import apply_outcomes, tried_plays
 from tystnad.act.outgoing import draft_to_eml
-from tystnad.act.report import to_json
+from tystnad.act.report import json_text, to_json
 from tystnad.backtest.calibrate import Fit, fit_and_check, load_model, save_model
 from tystnad.backtest.replay import Backtest, collect, measure, read_mailbox
 from tystnad.config import Settings
@@ -78,7 +77,7 @@ def scan_and_record(sources: Sequence[Path | str], *, seller: Seller, seller_tex
         outcomes = store.latest_outcomes()
         result = replace(result, diagnoses=tuple(apply_outcomes(result.diagnoses, outcomes, today=now.date())))
         document = to_json(result)
-        text = json.dumps(document, ensure_ascii=False, indent=2)
+        text = json_text(document)
         # Sources as the user named them: `account:NAME` tells draft --save which account to use.
         store.record_scan(created_at=datetime.now().astimezone(), sources=[str(s) for s in sources],
                           seller=seller_text, document=document, text=text)

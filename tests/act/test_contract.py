@@ -32,6 +32,19 @@ def corpus_scan(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[st
     return home, json.loads(done.stdout)
 
 
+def test_the_json_text_gives_each_deal_a_line_of_its_own(tmp_path: Path) -> None:
+    labels = json.loads((CORPUS / "labels.json").read_text(encoding="utf-8"))
+    text = tystnad("scan", str(CORPUS / "mail"), "--me", "saljare.se,vendorly.io", "--now", labels[0]["now"],
+                   "--format", "json", home=tmp_path).stdout
+    document = json.loads(text)
+    deals = document["deals"]
+    assert isinstance(deals, list) and len(deals) > 3
+    # A deal is found with grep, and its line is the whole deal.
+    for deal in deals:
+        (line,) = [line for line in text.splitlines() if f'"organization": "{deal["organization"]}"' in line]
+        assert json.loads(line.strip().rstrip(",")) == deal
+
+
 def test_a_recorded_scan_decodes_to_types_that_render_the_same_json(
         corpus_scan: tuple[Path, dict[str, object]]) -> None:
     home, document = corpus_scan

@@ -3,12 +3,13 @@ document back to a ScanResult, so what leaves the store is the same frozen types
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from typing import Any
 
 from tystnad.model import Diagnosis, ScanResult, Status
 
-__all__ = ["to_json", "render_table", "render_markdown"]
+__all__ = ["to_json", "json_text", "render_table", "render_markdown"]
 
 
 def _iso(value: datetime | date | None) -> str | None:
@@ -111,6 +112,20 @@ def to_json(result: ScanResult) -> dict[str, Any]:
         "skipped": [{"origin": s.origin, "reason": s.reason} for s in result.skipped],
         "deals": [_deal_json(diagnosis) for diagnosis in result.diagnoses],
     }
+
+
+def json_text(document: dict[str, Any]) -> str:
+    """The document as text: each deal (and each skipped message) on a line of its own, compact.
+    Readable and greppable a deal at a time, and written by the C encoder: an indented dump is pure
+    Python, seconds for 5,000 deals."""
+    fields = []
+    for key, value in document.items():
+        if isinstance(value, list) and value:
+            items = ",\n    ".join(json.dumps(item, ensure_ascii=False) for item in value)
+            fields.append(f"  {json.dumps(key)}: [\n    {items}\n  ]")
+        else:
+            fields.append(f"  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}")
+    return "{\n" + ",\n".join(fields) + "\n}"
 
 
 def _fit(text: str, width: int) -> str:
