@@ -7,6 +7,8 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from operator import attrgetter
+from sys import intern
+from typing import Any
 
 
 class Status(StrEnum):
@@ -239,9 +241,17 @@ class Seller:
     domains: frozenset[str]
     addresses: frozenset[str] = frozenset()
     excluded: frozenset[str] = frozenset()  # domains or addresses
+    # Every stage asks of every address, a large mailbox a million times; the answer never changes.
+    _owned: dict[str, bool] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def owns(self, address: Address) -> bool:
         email = address.email
+        known = self._owned.get(email)
+        if known is None:
+            known = self._owned[email] = self._owns(email)
+        return known
+
+    def _owns(self, email: str) -> bool:
         if email in self.excluded:
             return False
         if email in self.addresses:
@@ -415,6 +425,12 @@ class RecordedScan:
     result: ScanResult
 
 
+# Strings many messages repeat: a thread's ids stand in every later message's References, and a
+# customer's address and a subject in every message of the conversation. Read back from the index
+# or a worker, each is kept once: a third of a large mailbox's memory.
+_SHARED = {"Address": ("email", "name"), "Message": ("message_id", "in_reply_to", "subject", "references")}
+
+
 def _pickle_quickly(cls: type) -> None:
     """The message index keeps these pickled, and a rescan loads a mailbox of them: the stdlib's
     state functions for slotted dataclasses look up the fields on every object, three times slower
@@ -427,8 +443,12 @@ def _pickle_quickly(cls: type) -> None:
         state = get(self)
         return state if len(names) > 1 else (state,)
 
-    def setstate(self: object, state: tuple[object, ...]) -> None:
-        for name, value in zip(names, state, strict=True):
+    shared = tuple(name in _SHARED.get(cls.__name__, ()) for name in names)
+
+    def setstate(self: object, state: tuple[Any, ...]) -> None:
+        for name, value, share in zip(names, state, shared, strict=True):
+            if share and value:  # a string, or References: a tuple of them
+                value = intern(value) if type(value) is str else tuple(map(intern, value))
             set_field(self, name, value)
 
     setattr(cls, "__getstate__", getstate)  # noqa: B010  # installed after the class is made

@@ -18,7 +18,7 @@ from tystnad.accounts import AskPassword, account_mail_folders, default_account,
 from tystnad.act.contract import from_json
 from tystnad.act.outcomes import apply_outcomes, tried_plays
 from tystnad.act.outgoing import draft_to_eml
-from tystnad.act.report import json_text, to_json
+from tystnad.act.report import json_text
 from tystnad.backtest.calibrate import Fit, fit_and_check, load_model, save_model
 from tystnad.backtest.replay import Backtest, collect, measure, read_mailbox
 from tystnad.config import Settings
@@ -45,9 +45,8 @@ ACCOUNT_PREFIX = "account:"
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Recorded:
-    result: ScanResult
-    document: dict[str, Any]  # the contract's JSON, with outcomes
-    text: str  # the document serialised once, for output and the store
+    result: ScanResult  # with outcomes
+    text: str  # the contract's JSON, serialised once for output and the store
 
 
 def resolve_sources(sources: Sequence[Path | str], home: Path) -> list[Path]:
@@ -76,12 +75,11 @@ def scan_and_record(sources: Sequence[Path | str], *, seller: Seller, seller_tex
     with open_store(settings.home) as store:
         outcomes = store.latest_outcomes()
         result = replace(result, diagnoses=tuple(apply_outcomes(result.diagnoses, outcomes, today=now.date())))
-        document = to_json(result)
-        text = json_text(document)
+        text = json_text(result)
         # Sources as the user named them: `account:NAME` tells draft --save which account to use.
         store.record_scan(created_at=datetime.now().astimezone(), sources=[str(s) for s in sources],
-                          seller=seller_text, document=document, text=text)
-    return Recorded(result=result, document=document, text=text)
+                          seller=seller_text, now=result.now, text=text)
+    return Recorded(result=result, text=text)
 
 
 @contextmanager

@@ -4,6 +4,7 @@ document back to a ScanResult, so what leaves the store is the same frozen types
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
 
@@ -104,28 +105,33 @@ def _deal_json(diagnosis: Diagnosis) -> dict[str, Any]:
 
 
 def to_json(result: ScanResult) -> dict[str, Any]:
+    return {**_head(result), "deals": [_deal_json(diagnosis) for diagnosis in result.diagnoses]}
+
+
+def _head(result: ScanResult) -> dict[str, Any]:
     return {
         "now": result.now.isoformat(),
         "messages": result.messages,
         "duplicates": result.duplicates,
         "left_out": {"bulk_threads": result.left_out},
         "skipped": [{"origin": s.origin, "reason": s.reason} for s in result.skipped],
-        "deals": [_deal_json(diagnosis) for diagnosis in result.diagnoses],
     }
 
 
-def json_text(document: dict[str, Any]) -> str:
-    """The document as text: each deal (and each skipped message) on a line of its own, compact.
-    Readable and greppable a deal at a time, and written by the C encoder: an indented dump is pure
-    Python, seconds for 5,000 deals."""
-    fields = []
-    for key, value in document.items():
-        if isinstance(value, list) and value:
-            items = ",\n    ".join(json.dumps(item, ensure_ascii=False) for item in value)
-            fields.append(f"  {json.dumps(key)}: [\n    {items}\n  ]")
-        else:
-            fields.append(f"  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}")
+def json_text(result: ScanResult) -> str:
+    """to_json(result) as text: each deal (and each skipped message) on a line of its own, compact.
+    Readable and greppable a deal at a time; written by the C encoder (an indented dump is pure
+    Python, seconds for 5,000 deals), a deal at a time, so the whole document is never held as objects."""
+    fields = [_field(key, value) for key, value in _head(result).items()]
+    fields.append(_field("deals", (_deal_json(diagnosis) for diagnosis in result.diagnoses)))
     return "{\n" + ",\n".join(fields) + "\n}"
+
+
+def _field(key: str, value: Any) -> str:
+    if isinstance(value, list | Iterator):
+        items = ",\n    ".join(json.dumps(item, ensure_ascii=False) for item in value)
+        return f"  {json.dumps(key)}: [\n    {items}\n  ]" if items else f"  {json.dumps(key)}: []"
+    return f"  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}"
 
 
 def _fit(text: str, width: int) -> str:

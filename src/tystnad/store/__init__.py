@@ -72,15 +72,14 @@ class Store:
     def __exit__(self, kind: object, error: object, trace: object) -> None:
         self.close()
 
-    def record_scan(self, *, created_at: datetime, sources: list[str], seller: str,
-                    document: dict[str, Any], text: str | None = None) -> int:
-        """`text`: the document already serialised (a large scan's JSON is costly to write twice)."""
+    def record_scan(self, *, created_at: datetime, sources: list[str], seller: str, now: datetime,
+                    text: str) -> int:
+        """`text`: the scan's document as the contract's JSON."""
         with self._transaction():
             cursor = self._db.execute(
                 "INSERT INTO scans (created_at, analysis_moment, sources, seller, document)"
                 " VALUES (?, ?, ?, ?, ?)",
-                (created_at.isoformat(), document["now"], json.dumps(sources), seller,
-                 text if text is not None else json.dumps(document, ensure_ascii=False)))
+                (created_at.isoformat(), now.isoformat(), json.dumps(sources), seller, text))
             return int(cursor.lastrowid or 0)
 
     def latest_scan(self) -> ScanRecord | None:
