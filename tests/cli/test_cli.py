@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from importlib import resources
@@ -122,6 +123,36 @@ def test_a_mailbox_with_a_broken_message_in_the_middle_is_scanned_whole(tmp_path
     document = json.loads(done.stdout)
     assert len(document["deals"]) == 30 and len(document["skipped"]) == 1
     assert document["skipped"][0]["origin"].endswith("box.mbox#16")
+
+
+def test_sources_that_cannot_be_read_are_named_and_the_rest_is_scanned_twice_alike(tmp_path: Path) -> None:
+    """An .mbox.gz that is no gzip and one cut off mid-stream beside good mail: each is named in
+    `skipped` with its reason, the rest is judged, exit 0; and the rescan, through the message
+    index, says the same."""
+    import gzip
+
+    good = write_mbox(tmp_path / "inbox.mbox", conversation(steps=[("seller", "2026-03-02 09:00"),
+                                                                   ("customer", "2026-03-03 09:00")]))
+    (tmp_path / "archive.mbox.gz").write_bytes(b"From a@b Mon Jan  1 00:00:00 2001\nSubject: plain\n\nhej\n")
+    other = conversation(customer="Sam Reed <sam@hartley.co.uk>", subject="Proposal",
+                         steps=[("seller", "2026-03-02 09:00"), ("customer", "2026-03-04 09:00")])
+    # Noise after the conversation, so the cut falls well after it: random text does not compress.
+    noise = [eml(sender=f"kollega{i}@saljare.se", subject=f"Internt {i}", body=os.urandom(3000).hex())
+             for i in range(20)]
+    whole = gzip.compress(write_mbox(tmp_path / "other.mbox", other + noise).read_bytes())
+    (tmp_path / "cut.mbox.gz").write_bytes(whole[: len(whole) // 2])
+    (tmp_path / "other.mbox").unlink()
+    sources = [str(good), str(tmp_path / "archive.mbox.gz"), str(tmp_path / "cut.mbox.gz")]
+    runs = [tystnad("scan", *sources, "--me", "saljare.se", "--now", NOW, "--format", "json",
+                    home=tmp_path / "home") for _ in range(2)]
+    for done in runs:
+        assert done.returncode == 0, done.stderr
+        document = json.loads(done.stdout)
+        reasons = {item["origin"].rsplit("/", 1)[-1].split("#")[0]: item["reason"] for item in document["skipped"]}
+        assert "gzip" in reasons["archive.mbox.gz"]
+        assert "damaged" in reasons["cut.mbox.gz"]
+        assert sorted(deal["organization"] for deal in document["deals"]) == ["hartley.co.uk", "kvarnbyn.se"]
+    assert json.loads(runs[0].stdout) == json.loads(runs[1].stdout)
 
 
 def test_generate_without_the_sample_package_says_in_one_line_how_to_get_it(tmp_path: Path) -> None:

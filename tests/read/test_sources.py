@@ -12,6 +12,7 @@ from factories import eml, write_maildir, write_mbox
 from tystnad.errors import SourceUnavailable
 from tystnad.model import RawMessage, Skipped
 from tystnad.read.sources import SOURCES, load, open_source, open_sources
+from tystnad.read.sources.files import mail_files, read_file
 
 
 def _raws(items: object) -> list[RawMessage]:
@@ -142,3 +143,14 @@ def test_each_layout_is_read_by_the_one_source_kind_made_for_it(tmp_path: Path) 
         chosen = next(kind for kind in SOURCES if kind.recognises(path))
         assert chosen.name == name, path
         assert len(_raws(chosen.read(path))) == (2 if name in ("maildir", "mbox.gz", "mbox") else 1)
+
+
+def test_a_maildir_file_that_vanished_before_it_was_read_is_skipped_with_its_reason(tmp_path: Path) -> None:
+    """A client moves a message (new/ to cur/, or to another folder) between the listing and the read."""
+    box = write_maildir(tmp_path / "Maildir", [eml(), eml(subject="Två")])
+    files = mail_files([box])
+    files[0].path.unlink()
+    read = [item for file in files for item in read_file(file, single=False)]
+    assert sum(isinstance(item, RawMessage) for item in read) == 1
+    (skipped,) = [item for item in read if isinstance(item, Skipped)]
+    assert skipped.origin == str(files[0].path) and skipped.reason.startswith("cannot read")

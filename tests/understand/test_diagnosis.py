@@ -91,3 +91,23 @@ def test_most_urgent_deal_first(tmp_path: Path) -> None:
     silent = conversation(steps=[*QUICK, ("seller", "2026-02-20 09:00")])
     deals = _scan(tmp_path, owed + waiting + silent, "2026-03-12 09:00")
     assert [d.timeline.status for d in deals] == [Status.YOUR_MOVE, Status.SILENT, Status.WAITING]
+
+
+def test_a_mailbox_whose_customers_answer_within_minutes_still_judges_the_one_who_never_did(
+        tmp_path: Path) -> None:
+    """Twelve customers who answer in minutes make the mailbox's norm 0.0 business days; a customer
+    with no reply of their own takes that norm as their pace, and their silence is still measured
+    (a pace of zero once made it infinitely long: the scan stopped with a division by zero)."""
+    messages = []
+    for number in range(12):
+        day = f"2026-02-{2 + number:02d}"
+        messages += conversation(customer=f"Kund {number} <kund@firma{number}.se>", subject=f"Offert {number}",
+                                 steps=[("seller", f"{day} 09:00"), ("customer", f"{day} 09:05"),
+                                        ("seller", f"{day} 09:10"), ("customer", f"{day} 09:12")])
+    messages += conversation(customer="Tyst Kund <tyst@tystnaden.se>", subject="Offert till er",
+                             steps=[("seller", "2026-02-20 09:00"), ("seller", "2026-03-02 09:00")])
+    result = scan([write_mbox(tmp_path / "box.mbox", messages)], seller=SELLER, now=when("2026-03-20 09:00"),
+                  home_country="SE", home_zone="Europe/Stockholm")
+    (quiet,) = [d for d in result.diagnoses if d.deal.organization == "tystnaden.se"]
+    assert quiet.timeline.status in (Status.SILENT, Status.GHOSTED)
+    assert len(result.diagnoses) == 13

@@ -45,7 +45,9 @@ def _engaged_pace(latencies: Sequence[float], usual: float) -> float:
     """The customer's pace while engaged: the median of the faster half of their replies, so a
     customer who slowed down does not set their own norm by slowing."""
     fastest = sorted(latencies)[: max(1, (len(latencies) + 1) // 2)]
-    return max(statistics.median(fastest), 0.25) if latencies else usual
+    # Never below a quarter of a day: a mailbox whose customers answer within the hour has a norm
+    # of 0.0 business days, and a pace of zero would make any silence infinitely long.
+    return max(statistics.median(fastest) if latencies else usual, 0.25)
 
 
 def deal_features(view: DealView, *, latencies: Sequence[float], status: Status, signals: frozenset[SignalKind],
